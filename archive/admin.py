@@ -1,0 +1,233 @@
+"""The editors' admin. Filters never list the big tables; multi-model writes go through services."""
+
+import nested_admin
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from archive import services
+from archive.models import (
+    Article,
+    ArticleRegion,
+    Contributor,
+    Credit,
+    Photo,
+    Region,
+    Section,
+)
+
+RECENT_ON_CONTRIBUTOR_PAGE = 50
+
+
+class RegionListFilter(admin.SimpleListFilter):
+    """Cities, and the counties of the chosen city: never all 100 regions at once."""
+
+    title = "地区"
+    parameter_name = "region"
+
+    def lookups(self, request, model_admin):
+        chosen = Region.objects.lookup(self.value() or "")
+        options = [(city.code, city.name) for city in Region.objects.cities()]
+        if chosen is not None:
+            city_code = chosen.code if chosen.level == Region.Level.CITY else chosen.code[:4] + "00"
+            counties = Region.objects.counties().filter(code__startswith=city_code[:4])
+            at = next(i for i, (code, _) in enumerate(options) if code == city_code) + 1
+            options[at:at] = [(c.code, f"　└ {c.name}") for c in counties]
+        return options
+
+    def queryset(self, request, queryset):
+        region = Region.objects.lookup(self.value() or "")
+        return queryset.in_region(region) if region else queryset
+
+
+class ContributorListFilter(admin.SimpleListFilter):
+    """Reached from a contributor's page; lists only the chosen contributor, not 20,000."""
+
+    title = "作者/供稿方"
+    parameter_name = "contributor"
+
+    def lookups(self, request, model_admin):
+        chosen = Contributor.objects.filter(pk=self.value()).first() if self._valid() else None
+        return [(str(chosen.pk), chosen.name)] if chosen else []
+
+    def _valid(self) -> bool:
+        return (self.value() or "").isdigit()
+
+    def queryset(self, request, queryset):
+        if not self._valid():
+            return queryset
+        contributor = Contributor.objects.filter(pk=self.value()).first()
+        return queryset.bylined(contributor) if contributor else queryset.none()
+
+
+class ArticleRegionInline(nested_admin.NestedTabularInline):
+    model = ArticleRegion
+    autocomplete_fields = ["region"]
+    extra = 0
+    min_num = 1
+    verbose_name = "地区"
+    verbose_name_plural = "地区（至少一个，勾选主要地区）"
+
+
+class BylineInline(nested_admin.NestedTabularInline):
+    model = Credit
+    fk_name = "article"
+    fields = ["contributor", "role", "order"]
+    autocomplete_fields = ["contributor"]
+    sortable_field_name = "order"
+    extra = 0
+    verbose_name = "署名"
+    verbose_name_plural = "署名（文字作者、通讯员、编辑）"
+
+
+class PhotoCreditInline(nested_admin.NestedTabularInline):
+    model = Credit
+    fk_name = "photo"
+    fields = ["contributor", "role", "order"]
+    autocomplete_fields = ["contributor"]
+    sortable_field_name = "order"
+    extra = 0
+    verbose_name = "图片署名"
+    verbose_name_plural = "图片署名（摄影、提供）"
+
+
+class PhotoInline(nested_admin.NestedStackedInline):
+    model = Photo
+    fields = ["image", "caption", "alt_text", "order"]
+    sortable_field_name = "order"
+    inlines = [PhotoCreditInline]
+    extra = 0
+
+
+@admin.register(Article)
+class ArticleAdmin(nested_admin.NestedModelAdmin):
+    list_display = ["headline", "section", "status", "published_at", "edition_date"]
+    list_display_links = ["headline"]
+    list_filter = ["status", "section", RegionListFilter, ContributorListFilter]
+    list_select_related = ["section"]
+    search_fields = ["headline", "kicker", "subtitle"]
+    search_help_text = "按标题、引题或副标题查找"
+    show_full_result_count = False
+    list_per_page = 50
+    autocomplete_fields = ["section"]
+    readonly_fields = ["version", "created_at", "updated_at"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["kicker", "headline", "subtitle", "section", "lede", "body"]},
+        ),
+        ("署名", {"fields": ["byline"]}),
+        ("发布", {"fields": ["status", "published_at"]}),
+        ("见报", {"fields": ["edition_date", "page_number", "page_name"]}),
+        (
+            "记录",
+            {
+                "fields": ["version", "created_at", "updated_at"],
+                "classes": ["collapse"],
+            },
+        ),
+    ]
+    inlines = [ArticleRegionInline, BylineInline, PhotoInline]
+    actions = ["publish", "unpublish"]
+
+    @admin.action(description="发布所选稿件", permissions=["change"])
+    def publish(self, request, queryset):
+        count = services.articles_publish(articles=queryset)
+        self.message_user(request, f"已发布 {count} 篇稿件。", messages.SUCCESS)
+
+    @admin.action(description="撤下所选稿件（改回草稿）", permissions=["change"])
+    def unpublish(self, request, queryset):
+        count = services.articles_unpublish(articles=queryset)
+        self.message_user(request, f"已撤下 {count} 篇稿件。", messages.SUCCESS)
+
+    def view_on_site(self, obj):
+        # Only a public story has a public page; a draft's would be a 404.
+        return obj.get_absolute_url() if obj.is_public else None
+
+
+@admin.register(Contributor)
+class ContributorAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "description", "slug"]
+    list_filter = ["kind"]
+    search_fields = ["name", "slug", "description"]
+    ordering = ["sort_key", "pk"]
+    show_full_result_count = False
+    readonly_fields = ["sort_key", "bylines", "photo_credits"]
+    fields = [
+        "name",
+        "kind",
+        "description",
+        "slug",
+        "sort_key",
+        "bylines",
+        "photo_credits",
+    ]
+
+    @admin.display(description="署名稿件")
+    def bylines(self, obj):
+        if not obj.pk:
+            return "—"
+        credits = (
+            obj.credits.filter(article__isnull=False)
+            .select_related("article")
+            .order_by("-article__published_at", "-article_id")[:RECENT_ON_CONTRIBUTOR_PAGE]
+        )
+        rows = format_html_join(
+            "",
+            '<li><a href="{}">{}</a>（{}，{}）</li>',
+            (
+                (
+                    reverse("admin:archive_article_change", args=[c.article_id]),
+                    c.article.headline,
+                    c.get_role_display(),
+                    c.article.get_status_display(),
+                )
+                for c in credits
+            ),
+        )
+        every = reverse("admin:archive_article_changelist") + f"?contributor={obj.pk}"
+        return format_html('<ul>{}</ul><a href="{}">查看全部署名稿件</a>', rows, every)
+
+    @admin.display(description="署名图片")
+    def photo_credits(self, obj):
+        if not obj.pk:
+            return "—"
+        credits = (
+            obj.credits.filter(photo__isnull=False)
+            .select_related("photo__article")
+            .order_by("-photo__article__published_at", "-photo_id")[:RECENT_ON_CONTRIBUTOR_PAGE]
+        )
+        rows = format_html_join(
+            "",
+            '<li>{}（{}）— <a href="{}">{}</a></li>',
+            (
+                (
+                    c.photo.caption or "（无说明）",
+                    c.get_role_display(),
+                    reverse("admin:archive_article_change", args=[c.photo.article_id]),
+                    c.photo.article.headline,
+                )
+                for c in credits
+            ),
+        )
+        return format_html("<ul>{}</ul>", rows) if credits else "—"
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "level", "parent", "slug"]
+    list_filter = ["level"]
+    search_fields = ["name", "short_name", "code", "slug"]
+    list_select_related = ["parent"]
+    ordering = ["code"]
+    list_per_page = 120
+
+    def has_delete_permission(self, request, obj=None):
+        # The gazetteer comes from a data migration; stories point at it.
+        return False

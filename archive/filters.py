@@ -1,0 +1,124 @@
+"""FilterSets for the public story lists."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from archive import text
+from archive.models import Article, Contributor, Region, Section
+
+MAX_QUERY_LENGTH = 100
+# The paper's archive starts in 1949; anything far outside is a typo or a probe.
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+
+
+class RegionField(forms.CharField):
+    """A region given by its six-digit code or its pinyin slug."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        region = Region.objects.lookup(value)
+        if region is None:
+            raise forms.ValidationError("没有找到这个地区，请填写六位行政区划代码或地区拼音。")
+        return region
+
+
+class ContributorField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        contributor = Contributor.objects.filter(slug=value.strip().lower()).first()
+        if contributor is None:
+            raise forms.ValidationError("没有找到这位作者。")
+        return contributor
+
+
+class StoryFilterForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        for name in ("date_after", "date_before"):
+            day = data.get(name)
+            if day and not EARLIEST_DATE <= day <= LATEST_DATE:
+                self.add_error(
+                    name,
+                    f"请填写 {EARLIEST_DATE.year} 年至 {LATEST_DATE.year} 年之间的日期。",
+                )
+        after, before = data.get("date_after"), data.get("date_before")
+        if after and before and after > before:
+            self.add_error("date_before", "截止日期不能早于起始日期。")
+        return data
+
+
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class RegionFilter(django_filters.Filter):
+    field_class = RegionField
+
+    def filter(self, qs, value):
+        return qs.in_region(value) if value else qs
+
+
+class ContributorFilter(django_filters.Filter):
+    field_class = ContributorField
+
+    def filter(self, qs, value):
+        return qs.bylined(value) if value else qs
+
+
+class StoryFilter(django_filters.FilterSet):
+    region = RegionFilter(label="地区", max_length=50)
+    section = django_filters.ModelChoiceFilter(
+        label="栏目",
+        queryset=Section.objects.all(),
+        to_field_name="slug",
+        empty_label="全部栏目",
+    )
+    author = ContributorFilter(label="作者", max_length=120)
+    q = django_filters.CharFilter(label="关键词", method="filter_text", max_length=MAX_QUERY_LENGTH)
+    date_after = django_filters.DateFilter(
+        label="起始日期",
+        method="filter_date_after",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_before = django_filters.DateFilter(
+        label="截止日期",
+        method="filter_date_before",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Article
+        fields: list[str] = []
+        form = StoryFilterForm
+
+    # Whole days in the archive's time zone, compared as datetimes so that the
+    # published_at index serves the range.
+    def filter_date_after(self, queryset, name, value):
+        return queryset.filter(published_at__gte=start_of_day(value))
+
+    def filter_date_before(self, queryset, name, value):
+        return queryset.filter(published_at__lt=start_of_day(value + datetime.timedelta(days=1)))
+
+    def filter_text(self, queryset, name, value):
+        """Every word must occur in the kicker, headline, subtitle, lede or body.
+
+        A plain substring match; segmented full-text search comes later.
+        """
+        for word in text.fold(value).split():
+            queryset = queryset.filter(
+                Q(headline__icontains=word)
+                | Q(kicker__icontains=word)
+                | Q(subtitle__icontains=word)
+                | Q(lede__icontains=word)
+                | Q(body__icontains=word)
+            )
+        return queryset

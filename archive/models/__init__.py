@@ -1,0 +1,13 @@
+from .articles import Article, ArticleRegion, Credit, Photo, Section
+from .contributors import Contributor
+from .regions import Region
+
+__all__ = [
+    "Article",
+    "ArticleRegion",
+    "Contributor",
+    "Credit",
+    "Photo",
+    "Region",
+    "Section",
+]

@@ -1,0 +1,337 @@
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Prefetch
+from django.urls import reverse
+from django.utils import timezone
+
+from archive import body, pinyin
+
+from .contributors import Contributor
+from .regions import Region
+from .slugs import unique_slug
+
+
+class Section(models.Model):
+    """A column of the paper (栏目), e.g. 经济大省挑大梁."""
+
+    name = models.CharField("栏目名称", max_length=100, unique=True)
+    slug = models.SlugField(
+        "拼音标识",
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text="留空则按拼音自动生成。",
+    )
+    description = models.TextField("简介", blank=True)
+
+    class Meta:
+        verbose_name = "栏目"
+        verbose_name_plural = "栏目"
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Section, pinyin.slugify(self.name))
+        super().save(*args, **kwargs)
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The one visibility rule: published, and its publication time has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-id")
+
+    def for_listing(self):
+        """Everything a story list shows, in a fixed number of queries."""
+        return self.select_related("section").prefetch_related(
+            Prefetch("credits", queryset=Credit.objects.select_related("contributor")),
+            Prefetch(
+                "article_regions",
+                queryset=ArticleRegion.objects.select_related("region").order_by(
+                    "-is_primary", "region__code"
+                ),
+            ),
+        )
+
+    def for_reading(self):
+        """A listing plus photos with their credits: what a story page shows."""
+        return self.for_listing().prefetch_related(
+            Prefetch(
+                "photos",
+                queryset=Photo.objects.prefetch_related(
+                    Prefetch("credits", queryset=Credit.objects.select_related("contributor"))
+                ),
+            )
+        )
+
+    def in_region(self, region: Region):
+        """Stories about ``region`` or any region inside it (a city includes its counties)."""
+        return self.filter(
+            Exists(
+                ArticleRegion.objects.filter(
+                    article=OuterRef("pk"), region__code__startswith=region.code_prefix
+                )
+            )
+        )
+
+    def bylined(self, contributor: Contributor):
+        return self.filter(
+            Exists(Credit.objects.filter(article=OuterRef("pk"), contributor=contributor))
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        REVIEW = "review", "待审"
+        PUBLISHED = "published", "已发布"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    kicker = models.CharField("引题", max_length=200, blank=True)
+    headline = models.CharField("主标题", max_length=200)
+    subtitle = models.CharField("副标题", max_length=200, blank=True)
+    lede = models.TextField("导语", blank=True)
+    body = models.TextField(
+        "正文",
+        help_text="每段一行，段落之间可以空行；小标题单独一行，以“## ”开头。",
+    )
+    byline = models.CharField(
+        "署名（覆盖）",
+        max_length=200,
+        blank=True,
+        help_text="留空时按署名列表显示；特殊写法如“本报记者 张三 通讯员 李四”写在这里。",
+    )
+    section = models.ForeignKey(
+        Section,
+        verbose_name="栏目",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+    )
+    regions = models.ManyToManyField(
+        Region, verbose_name="地区", through="ArticleRegion", related_name="articles"
+    )
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "发布时间",
+        null=True,
+        blank=True,
+        help_text="晚于现在则为定时发布，到时自动公开。",
+    )
+    edition_date = models.DateField("见报日期", null=True, blank=True)
+    page_number = models.PositiveSmallIntegerField("版次", null=True, blank=True)
+    page_name = models.CharField("版名", max_length=100, blank=True)
+    # Incremented on every save; the editors' workflow uses it to refuse stale saves.
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "稿件"
+        verbose_name_plural = "稿件"
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["status", "-published_at", "-id"],
+                name="article_status_newest_idx",
+            ),
+            models.Index(fields=["section", "-published_at", "-id"], name="article_section_idx"),
+            models.Index(fields=["edition_date", "page_number"], name="article_edition_idx"),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        if self.pk:
+            self.version += 1
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("archive:story_detail", args=[self.pk])
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def body_blocks(self):
+        return body.parse(self.body)
+
+    def region_list(self):
+        return [link.region for link in self.article_regions.all()]
+
+    def byline_display(self) -> str:
+        return self.byline or credit_line(self.credits.all())
+
+    def byline_groups(self) -> list["CreditGroup"]:
+        return credit_groups(self.credits.all())
+
+
+class ArticleRegion(models.Model):
+    """A story is about a region; one of its regions may be the primary one."""
+
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="article_regions",
+        verbose_name="稿件",
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="article_links",
+        verbose_name="地区",
+    )
+    is_primary = models.BooleanField("主要地区", default=False)
+
+    class Meta:
+        verbose_name = "稿件地区"
+        verbose_name_plural = "稿件地区"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "region"], name="article_region_once"),
+        ]
+        indexes = [models.Index(fields=["region", "article"], name="region_articles_idx")]
+
+    def __str__(self):
+        return str(self.region)
+
+
+class Photo(models.Model):
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="photos", verbose_name="稿件"
+    )
+    # Imported print pages give a caption and a credit but no file.
+    image = models.ImageField("图片文件", upload_to="photos/%Y/%m/", blank=True)
+    caption = models.TextField("图片说明", blank=True)
+    alt_text = models.CharField(
+        "替代文字", max_length=200, blank=True, help_text="为看不到图片的读者描述画面。"
+    )
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "图片"
+        verbose_name_plural = "图片"
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.caption[:40] or f"图片 {self.pk}"
+
+    def credit_line(self) -> str:
+        return credit_line(self.credits.all())
+
+    def credit_groups(self) -> list["CreditGroup"]:
+        return credit_groups(self.credits.all())
+
+
+class Credit(models.Model):
+    """A contributor's part in a story (a byline) or in one photo; never both."""
+
+    class Role(models.TextChoices):
+        WRITER = "writer", "文字"
+        CORRESPONDENT = "correspondent", "通讯员"
+        EDITOR = "editor", "编辑"
+        TRANSLATOR = "translator", "翻译"
+        PHOTOGRAPHER = "photographer", "摄影"
+        COURTESY = "courtesy", "图片提供"
+
+    contributor = models.ForeignKey(
+        Contributor,
+        on_delete=models.PROTECT,
+        related_name="credits",
+        verbose_name="作者/供稿方",
+    )
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="credits",
+        verbose_name="稿件",
+    )
+    photo = models.ForeignKey(
+        Photo,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="credits",
+        verbose_name="图片",
+    )
+    role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.WRITER)
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "署名"
+        verbose_name_plural = "署名"
+        ordering = ["order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(article__isnull=False, photo__isnull=True)
+                    | models.Q(article__isnull=True, photo__isnull=False)
+                ),
+                name="credit_on_article_xor_photo",
+                violation_error_message="署名必须且只能属于一篇稿件或一张图片。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.contributor.name}（{self.get_role_display()}）"
+
+
+# How each role reads in print: "许军 摄", "通讯员 李四", "（图片由…提供）".
+_ROLE_FORMATS = {
+    Credit.Role.WRITER: ("", ""),
+    Credit.Role.CORRESPONDENT: ("通讯员 ", ""),
+    Credit.Role.EDITOR: ("编辑 ", ""),
+    Credit.Role.TRANSLATOR: ("翻译 ", ""),
+    Credit.Role.PHOTOGRAPHER: ("", " 摄"),
+    Credit.Role.COURTESY: ("（图片由", "提供）"),
+}
+
+
+@dataclass
+class CreditGroup:
+    """Contributors sharing a role, with the words print puts around their names."""
+
+    role: str
+    prefix: str
+    suffix: str
+    contributors: list = field(default_factory=list)
+
+    @property
+    def separator(self) -> str:
+        return "、" if self.role == Credit.Role.COURTESY else " "
+
+    def __str__(self):
+        names = self.separator.join(c.name for c in self.contributors)
+        return f"{self.prefix}{names}{self.suffix}"
+
+
+def credit_groups(credits) -> list[CreditGroup]:
+    """Credits grouped by role, roles in order of first appearance."""
+    groups: dict[str, CreditGroup] = {}
+    for credit in sorted(credits, key=lambda c: (c.order, c.pk or 0)):
+        if credit.role not in groups:
+            groups[credit.role] = CreditGroup(credit.role, *_ROLE_FORMATS[credit.role])
+        groups[credit.role].contributors.append(credit.contributor)
+    return list(groups.values())
+
+
+def credit_line(credits) -> str:
+    """Credits as the paper prints them: "张三 李四 通讯员 王五", "许军 摄"."""
+    return " ".join(str(group) for group in credit_groups(credits))

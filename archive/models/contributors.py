@@ -1,0 +1,59 @@
+from django.db import models
+from django.urls import reverse
+
+from archive import pinyin
+
+from .slugs import unique_slug
+
+
+class ContributorQuerySet(models.QuerySet):
+    def by_pinyin(self):
+        return self.order_by("sort_key", "pk")
+
+
+class Contributor(models.Model):
+    """A person or an organisation credited for text or photos.
+
+    Names are not unique: two reporters may share one. The slug tells them apart.
+    """
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "个人"
+        ORGANISATION = "organisation", "机构"
+
+    name = models.CharField("姓名/名称", max_length=100)
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.PERSON)
+    description = models.CharField(
+        "说明",
+        max_length=200,
+        blank=True,
+        help_text="用于区分同名者，例如“衢州日报记者”。",
+    )
+    slug = models.SlugField("拼音标识", max_length=120, unique=True, blank=True)
+    sort_key = models.CharField("拼音排序键", max_length=300, blank=True, editable=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    objects = ContributorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "作者/供稿方"
+        verbose_name_plural = "作者/供稿方"
+        ordering = ["sort_key", "pk"]
+        indexes = [models.Index(fields=["sort_key", "id"], name="contributor_pinyin_idx")]
+
+    def __str__(self):
+        return f"{self.name}（{self.description}）" if self.description else self.name
+
+    def save(self, *args, **kwargs):
+        self.sort_key = pinyin.sort_key(self.name, person=self.is_person)
+        if not self.slug:
+            self.slug = unique_slug(Contributor, pinyin.slugify(self.name, person=self.is_person))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("archive:contributor_detail", args=[self.slug])
+
+    @property
+    def is_person(self) -> bool:
+        return self.kind == self.Kind.PERSON

@@ -1,0 +1,94 @@
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Count
+from django.db.models.functions import Substr
+from django.urls import reverse
+
+
+class RegionQuerySet(models.QuerySet):
+    def cities(self):
+        return self.filter(level=Region.Level.CITY)
+
+    def counties(self):
+        return self.filter(level=Region.Level.COUNTY)
+
+    def lookup(self, value: str):
+        """The region named by a six-digit code or a slug, or None."""
+        value = (value or "").strip().lower()
+        if not value:
+            return None
+        field = "code" if value.isdigit() else "slug"
+        return self.filter(**{field: value}).first()
+
+    def story_counts(self) -> dict[str, int]:
+        """Published stories per region code; a city or the province counts its counties' too.
+
+        Three grouped queries, whatever the number of regions.
+        """
+        from .articles import Article, ArticleRegion
+
+        links = ArticleRegion.objects.filter(article__in=Article.objects.published())
+        counts = dict(links.values_list("region__code").annotate(n=Count("article", distinct=True)))
+        for length, suffix in ((4, "00"), (2, "0000")):  # cities, then provinces
+            grouped = (
+                links.annotate(prefix=Substr("region__code", 1, length))
+                .values("prefix")
+                .annotate(n=Count("article", distinct=True))
+                .values_list("prefix", "n")
+            )
+            counts.update({prefix + suffix: n for prefix, n in grouped})
+        return counts
+
+
+class Region(models.Model):
+    """A division of GB/T 2260: province, prefecture-level city or county-level division."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", "省"
+        CITY = "city", "地级市"
+        COUNTY = "county", "区/县/县级市"
+
+    code = models.CharField(
+        "行政区划代码",
+        max_length=6,
+        unique=True,
+        validators=[RegexValidator(r"^\d{6}$", "行政区划代码是六位数字。")],
+    )
+    name = models.CharField("全称", max_length=50)
+    short_name = models.CharField("简称", max_length=20)
+    level = models.CharField("级别", max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    slug = models.SlugField("拼音", max_length=50, unique=True)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "地区"
+        verbose_name_plural = "地区"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("archive:region_detail", args=[self.slug])
+
+    @property
+    def code_prefix(self) -> str:
+        """The leading digits every region inside this one shares (GB/T 2260 is hierarchical)."""
+        if self.level == self.Level.PROVINCE:
+            return self.code[:2]
+        if self.level == self.Level.CITY:
+            return self.code[:4]
+        return self.code
+
+    def with_descendants(self):
+        """This region and every region inside it, as a QuerySet."""
+        return Region.objects.filter(code__startswith=self.code_prefix)

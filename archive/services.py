@@ -1,0 +1,126 @@
+"""Writes that span several models. Each is one transaction, keyword-only,
+and called the same way from the admin, management commands and tests."""
+
+import datetime
+from collections.abc import Iterable, Sequence
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from archive import body as body_text
+from archive.models import (
+    Article,
+    ArticleRegion,
+    Contributor,
+    Credit,
+    Photo,
+    Region,
+    Section,
+)
+
+
+def contributor_for(*, name: str, kind: str = Contributor.Kind.PERSON) -> Contributor:
+    """The existing contributor of that name and kind, or a new one.
+
+    Namesakes are told apart by editors in the admin; automatic paths reuse the
+    oldest record of the name.
+    """
+    existing = Contributor.objects.filter(name=name, kind=kind).order_by("pk").first()
+    return existing or Contributor.objects.create(name=name, kind=kind)
+
+
+@transaction.atomic
+def article_create(
+    *,
+    headline: str,
+    body: Sequence[tuple[str, str]],
+    kicker: str = "",
+    subtitle: str = "",
+    lede: str = "",
+    section_name: str = "",
+    regions: Iterable[tuple[str, bool]] = (),
+    bylines: Iterable[tuple[str, str]] = (),
+    photos: Iterable[dict] = (),
+    byline: str = "",
+    status: str = Article.Status.DRAFT,
+    published_at: datetime.datetime | None = None,
+    edition_date: datetime.date | None = None,
+    page_number: int | None = None,
+    page_name: str = "",
+) -> Article:
+    """Create a story with its regions, bylines and photos.
+
+    ``body`` is a list of ("paragraph" | "subhead", text); ``regions`` a list of
+    (GB/T 2260 code, is_primary); ``bylines`` a list of (name, role); each photo a
+    dict with ``caption``, optional ``alt_text`` and ``credits`` as (name, kind, role).
+    """
+    section = Section.objects.get_or_create(name=section_name)[0] if section_name else None
+    article = Article.objects.create(
+        headline=headline,
+        kicker=kicker,
+        subtitle=subtitle,
+        lede=lede,
+        body=body_text.compose(body),
+        section=section,
+        byline=byline,
+        status=status,
+        published_at=published_at,
+        edition_date=edition_date,
+        page_number=page_number,
+        page_name=page_name,
+    )
+    codes = dict(regions)
+    by_code = Region.objects.in_bulk(list(codes), field_name="code")
+    missing = set(codes) - set(by_code)
+    if missing:
+        raise ValueError(f"未知的行政区划代码：{', '.join(sorted(missing))}")
+    ArticleRegion.objects.bulk_create(
+        ArticleRegion(article=article, region=by_code[code], is_primary=primary)
+        for code, primary in codes.items()
+    )
+    Credit.objects.bulk_create(
+        Credit(article=article, contributor=contributor_for(name=name), role=role, order=i)
+        for i, (name, role) in enumerate(bylines)
+    )
+    for order, spec in enumerate(photos):
+        photo = Photo.objects.create(
+            article=article,
+            caption=spec.get("caption", ""),
+            alt_text=spec.get("alt_text", ""),
+            order=order,
+        )
+        Credit.objects.bulk_create(
+            Credit(
+                photo=photo,
+                contributor=contributor_for(name=name, kind=kind),
+                role=role,
+                order=i,
+            )
+            for i, (name, kind, role) in enumerate(spec.get("credits", ()))
+        )
+    return article
+
+
+@transaction.atomic
+def articles_publish(*, articles, at: datetime.datetime | None = None) -> int:
+    """Publish the given stories; those without a publication time get ``at`` (now).
+
+    A story whose publication time lies in the future stays scheduled until then.
+    """
+    at = at or timezone.now()
+    articles = articles.exclude(status=Article.Status.PUBLISHED)
+    articles.filter(published_at__isnull=True).update(published_at=at)
+    return articles.update(
+        status=Article.Status.PUBLISHED,
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def articles_unpublish(*, articles) -> int:
+    """Take published stories off the public site; they return to draft."""
+    return articles.filter(status=Article.Status.PUBLISHED).update(
+        status=Article.Status.DRAFT, version=F("version") + 1, updated_at=timezone.now()
+    )
