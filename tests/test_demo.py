@@ -39,7 +39,12 @@ def test_loading_the_demo_twice_changes_nothing(demo):
 
 def test_demo_credits_every_byline_and_photo(demo):
     jiande = Article.objects.get(headline=JIANDE)
-    assert [c.contributor.name for c in jiande.credits.all()] == ["张卉卉", "吴国军", "邵国强", "朱秋燕"]
+    assert [c.contributor.name for c in jiande.credits.all()] == [
+        "张卉卉",
+        "吴国军",
+        "邵国强",
+        "朱秋燕",
+    ]
     photos = Photo.objects.order_by("article_id", "order")  # Kecheng was loaded first
     assert [(p.caption, p.credit_line()) for p in photos] == [
         ("元森AI智能产业园即将投产。", "许军 摄"),
@@ -91,7 +96,7 @@ def test_kecheng_paragraphs_and_subheads_read_in_order(client, demo):
 def test_every_demo_paragraph_appears_once_on_its_story_page(client, demo):
     for story in demo_data.STORIES:
         page = visible_text(client.get(story_url(story["headline"])))
-        for kind, text in story["body"]:
+        for _kind, text in story["body"]:
             assert page.count(text) == 1, text[:20]
 
 
@@ -122,7 +127,19 @@ def test_hangzhou_a_city_lists_the_jiande_story(client, demo):
 
 def test_regions_page_shows_all_eleven_cities_with_counts(client, demo):
     page = visible_text(client.get(reverse("archive:region_list")))
-    for city in ["杭州市", "宁波市", "温州市", "嘉兴市", "湖州市", "绍兴市", "金华市", "衢州市", "舟山市", "台州市", "丽水市"]:
+    for city in [
+        "杭州市",
+        "宁波市",
+        "温州市",
+        "嘉兴市",
+        "湖州市",
+        "绍兴市",
+        "金华市",
+        "衢州市",
+        "舟山市",
+        "台州市",
+        "丽水市",
+    ]:
         assert city in page
     assert "柯城区 1 篇" in page
     assert "衢州市 1 篇" in page

@@ -63,7 +63,11 @@ def test_publishing_without_a_time_publishes_now():
 
 
 def test_body_text_round_trips_through_blocks():
-    blocks = [("paragraph", "春华秋实又一年。"), ("subhead", "筑牢扩大投资“压舱石”"), ("paragraph", "临近春节。")]
+    blocks = [
+        ("paragraph", "春华秋实又一年。"),
+        ("subhead", "筑牢扩大投资“压舱石”"),
+        ("paragraph", "临近春节。"),
+    ]
     text = body.compose(blocks)
     assert text == "春华秋实又一年。\n\n## 筑牢扩大投资“压舱石”\n\n临近春节。"
     assert [(b.kind, b.text) for b in body.parse(text)] == blocks
@@ -71,7 +75,10 @@ def test_body_text_round_trips_through_blocks():
 
 def test_body_ignores_blank_lines_and_keeps_markup_as_text():
     parsed = body.parse("\n  <b>粗体</b>  \n\n##\n##小标题\n")
-    assert [(b.kind, b.text) for b in parsed] == [("paragraph", "<b>粗体</b>"), ("subhead", "小标题")]
+    assert [(b.kind, b.text) for b in parsed] == [
+        ("paragraph", "<b>粗体</b>"),
+        ("subhead", "小标题"),
+    ]
 
 
 def test_bylines_read_as_the_paper_prints_them():
@@ -80,7 +87,10 @@ def test_bylines_read_as_the_paper_prints_them():
         [("张三", "writer"), ("李四", "writer"), ("王五", "correspondent")]
     ):
         Credit.objects.create(
-            article=article, contributor=Contributor.objects.create(name=name), role=role, order=order
+            article=article,
+            contributor=Contributor.objects.create(name=name),
+            role=role,
+            order=order,
         )
     assert article.byline_display() == "张三 李四 通讯员 王五"
     article.byline = "本报记者 张三 通讯员 李四 王五"

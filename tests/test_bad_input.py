@@ -1,0 +1,113 @@
+"""Malformed and hostile query strings: a form error, an empty list or a 4xx; never a 5xx."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+MARKUP = '<script>alert("x")</script>'
+
+HOSTILE_QUERIES = [
+    {"page": "-1"},
+    {"page": "0"},
+    {"page": "abc"},
+    {"page": "9" * 30},
+    {"page": "9" * 5000},
+    {"page": "1\x00"},
+    {"page": "1.5"},
+    {"region": "atlantis"},
+    {"region": "999999"},
+    {"region": "\x00"},
+    {"region": MARKUP},
+    {"region": "k" * 10_000},
+    {"section": "no-such-section"},
+    {"section": MARKUP},
+    {"author": MARKUP},
+    {"author": "a\x00b"},
+    {"q": MARKUP},
+    {"q": "柯城\x00"},
+    {"q": "柯" * 10_000},
+    {"q": "%"},
+    {"q": "_"},
+    {"q": "' OR 1=1 --"},
+    {"date_after": "2025-02-30"},
+    {"date_after": "2025-13-01"},
+    {"date_after": "0001-01-01"},
+    {"date_before": "9999-12-31"},
+    {"date_before": "99999-01-01"},
+    {"date_after": "yesterday"},
+    {"date_after": "2025-01-01\x00"},
+    {"date_after": MARKUP},
+]
+
+PAGES = [
+    reverse("archive:home"),
+    reverse("archive:story_list"),
+    reverse("archive:region_list"),
+    reverse("archive:region_detail", args=["kecheng"]),
+    reverse("archive:region_detail", args=["hangzhou"]),
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES, ids=lambda q: repr(q)[:40])
+@pytest.mark.parametrize("url", PAGES)
+def test_hostile_query_never_breaks_a_page_or_echoes_markup(client, demo, url, query):
+    response = client.get(url, query)
+    assert response.status_code < 500
+    assert response.status_code in (200, 400, 404)
+    assert MARKUP not in response.content.decode()
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES, ids=lambda q: repr(q)[:40])
+def test_hostile_query_on_story_and_contributor_pages(client, demo, query):
+    from archive.models import Article, Contributor
+
+    for url in (
+        Article.objects.first().get_absolute_url(),
+        Contributor.objects.get(name="许军").get_absolute_url(),
+    ):
+        response = client.get(url, query)
+        assert response.status_code == 200
+        assert MARKUP not in response.content.decode()
+
+
+def test_markup_in_the_query_is_shown_escaped(client):
+    page = client.get(reverse("archive:story_list"), {"q": MARKUP}).content.decode()
+    assert "&lt;script&gt;" in page
+
+
+def test_overlong_query_is_a_form_error(client):
+    page = client.get(reverse("archive:story_list"), {"q": "柯" * 101}).content.decode()
+    assert "不超过 100 字符" in page
+    assert "没有符合条件的报道" in page
+
+
+def test_impossible_date_is_a_form_error(client):
+    page = client.get(reverse("archive:story_list"), {"date_after": "2025-02-30"}).content.decode()
+    assert "输入一个有效的日期" in page
+
+
+def test_out_of_range_date_is_a_form_error(client):
+    page = client.get(reverse("archive:story_list"), {"date_after": "0001-01-01"}).content.decode()
+    assert "1900 年至 2100 年之间" in page
+
+
+def test_malformed_page_numbers_fall_back_to_a_real_page(client, demo):
+    for page in ("-1", "abc", "9" * 30):
+        response = client.get(reverse("archive:story_list"), {"page": page})
+        assert response.status_code == 200
+        assert "共 2 篇" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/stories/999999999/",
+        "/stories/99999999999999999999999/",
+        "/regions/atlantis/",
+        "/contributors/nobody/",
+        "/stories/abc/",
+    ],
+)
+def test_unknown_objects_are_404(client, url):
+    assert client.get(url).status_code == 404
