@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from archive import services
+from archive import listings, services
 from archive.models import (
     Article,
     ArticleRegion,
@@ -15,6 +15,7 @@ from archive.models import (
     Region,
     Section,
 )
+from archive.paginators import CappedCountPaginator
 
 RECENT_ON_CONTRIBUTOR_PAGE = 50
 
@@ -37,7 +38,7 @@ class RegionListFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         region = Region.objects.lookup(self.value() or "")
-        return queryset.in_region(region) if region else queryset
+        return queryset.in_region(region, unpublished=True) if region else queryset
 
 
 class ContributorListFilter(admin.SimpleListFilter):
@@ -57,7 +58,7 @@ class ContributorListFilter(admin.SimpleListFilter):
         if not self._valid():
             return queryset
         contributor = Contributor.objects.filter(pk=self.value()).first()
-        return queryset.bylined(contributor) if contributor else queryset.none()
+        return queryset.bylined(contributor, unpublished=True) if contributor else queryset.none()
 
 
 class ArticleRegionInline(nested_admin.NestedTabularInline):
@@ -108,6 +109,7 @@ class ArticleAdmin(nested_admin.NestedModelAdmin):
     search_fields = ["headline", "kicker", "subtitle"]
     search_help_text = "按标题、引题或副标题查找"
     show_full_result_count = False
+    paginator = CappedCountPaginator
     list_per_page = 50
     autocomplete_fields = ["section"]
     readonly_fields = ["version", "created_at", "updated_at"]
@@ -139,6 +141,11 @@ class ArticleAdmin(nested_admin.NestedModelAdmin):
     def unpublish(self, request, queryset):
         count = services.articles_unpublish(articles=queryset)
         self.message_user(request, f"已撤下 {count} 篇稿件。", messages.SUCCESS)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Regions, bylines and photo credits are saved by now: re-derive the listing rows.
+        listings.refresh([form.instance.pk])
 
     def view_on_site(self, obj):
         # Only a public story has a public page; a draft's would be a 404.

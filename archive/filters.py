@@ -84,6 +84,12 @@ class StoryFilter(django_filters.FilterSet):
     )
     author = ContributorFilter(label="作者", max_length=120)
     q = django_filters.CharFilter(label="关键词", method="filter_text", max_length=MAX_QUERY_LENGTH)
+    order = django_filters.ChoiceFilter(
+        label="排序",
+        choices=[("newest", "最新在前"), ("oldest", "最早在前")],
+        empty_label=None,
+        method="keep",  # the view pages in this order
+    )
     date_after = django_filters.DateFilter(
         label="起始日期",
         method="filter_date_after",
@@ -99,6 +105,11 @@ class StoryFilter(django_filters.FilterSet):
         model = Article
         fields: list[str] = []
         form = StoryFilterForm
+
+    OLDEST = "oldest"
+
+    def keep(self, queryset, name, value):
+        return queryset
 
     # Whole days in the archive's time zone, compared as datetimes so that the
     # published_at index serves the range.

@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from archive import body as body_text
+from archive import listings
 from archive.models import (
     Article,
     ArticleRegion,
@@ -99,6 +100,7 @@ def article_create(
             )
             for i, (name, kind, role) in enumerate(spec.get("credits", ()))
         )
+    listings.refresh([article.pk])
     return article
 
 
@@ -109,18 +111,21 @@ def articles_publish(*, articles, at: datetime.datetime | None = None) -> int:
     A story whose publication time lies in the future stays scheduled until then.
     """
     at = at or timezone.now()
-    articles = articles.exclude(status=Article.Status.PUBLISHED)
-    articles.filter(published_at__isnull=True).update(published_at=at)
-    return articles.update(
-        status=Article.Status.PUBLISHED,
-        version=F("version") + 1,
-        updated_at=timezone.now(),
+    ids = list(articles.exclude(status=Article.Status.PUBLISHED).values_list("pk", flat=True))
+    Article.objects.filter(pk__in=ids, published_at__isnull=True).update(published_at=at)
+    count = Article.objects.filter(pk__in=ids).update(
+        status=Article.Status.PUBLISHED, version=F("version") + 1, updated_at=timezone.now()
     )
+    listings.refresh(ids)  # stories published "now" got a publication time
+    return count
 
 
 @transaction.atomic
 def articles_unpublish(*, articles) -> int:
-    """Take published stories off the public site; they return to draft."""
+    """Take published stories off the public site; they return to draft.
+
+    Listing rows keep their time: public lists check the story's status too.
+    """
     return articles.filter(status=Article.Status.PUBLISHED).update(
         status=Article.Status.DRAFT, version=F("version") + 1, updated_at=timezone.now()
     )

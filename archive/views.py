@@ -1,23 +1,30 @@
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 
+from archive import counts
 from archive.filters import StoryFilter
 from archive.models import Article, Contributor, Credit, Photo, Region
+from archive.pagination import keyset_page
 
 HOME_STORIES = 10
+PHOTO_STORIES = 12  # stories whose photos a contributor page shows
 
 
-def _paginate(request, queryset):
-    """The requested page; a malformed or out-of-range ``page`` falls back to the nearest page."""
-    return Paginator(queryset, settings.ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))
+def _paginate(request, queryset, *, newest_first: bool = True):
+    """The page after the request's ``cursor``, read by keyset; a malformed cursor is a 400."""
+    return keyset_page(
+        queryset,
+        request.GET.get("cursor"),
+        per_page=settings.ARCHIVE_PAGE_SIZE,
+        newest_first=newest_first,
+    )
 
 
 def _query_without(query: QueryDict, *names: str) -> str:
     query = query.copy()
-    for name in (*names, "page"):
+    for name in (*names, "cursor", "page"):
         query.pop(name, None)
     return query.urlencode()
 
@@ -29,7 +36,7 @@ def _active_filters(filterset) -> list[dict]:
     data, active = filterset.form.cleaned_data, []
     for name, filter_ in filterset.filters.items():
         value = data.get(name)
-        if value:
+        if value and name != "order":
             shown = value.isoformat() if hasattr(value, "isoformat") else str(value)
             active.append(
                 {
@@ -60,24 +67,35 @@ def home(request):
 
 
 def story_list(request):
-    filterset = StoryFilter(
-        request.GET or None,
-        queryset=Article.objects.published().newest_first().for_listing(),
-    )
+    filterset = StoryFilter(request.GET or None, queryset=Article.objects.published())
     # An invalid form shows its errors above an empty list, never a server error.
     valid = not filterset.is_bound or filterset.is_valid()
     stories = filterset.qs if valid else filterset.queryset.none()
-    page = _paginate(request, stories)
+    data = filterset.form.cleaned_data if filterset.is_bound and valid else {}
+    page = _paginate(
+        request, stories.for_listing(), newest_first=data.get("order") != StoryFilter.OLDEST
+    )
     return render(
         request,
         "archive/story_list.html",
         {
             "filter": filterset,
             "page": page,
+            "approximate_count": _approximate_count(data) if valid else 0,
             "active_filters": _active_filters(filterset),
             "page_query": _query_without(request.GET),
         },
     )
+
+
+def _approximate_count(data) -> int | None:
+    """A cached count where one exists (the whole archive, one region); else None."""
+    applied = {name for name, value in data.items() if value and name != "order"}
+    if not applied:
+        return counts.published_total()
+    if applied == {"region"}:
+        return counts.region_story_counts().get(data["region"].code, 0)
+    return None
 
 
 def story_detail(request, pk: int):
@@ -89,13 +107,13 @@ def region_list(request):
     return render(
         request,
         "archive/region_list.html",
-        {"cities": _city_tree(Region.objects.story_counts()), "show_counts": True},
+        {"cities": _city_tree(counts.region_story_counts()), "show_counts": True},
     )
 
 
 def region_detail(request, slug: str):
     region = get_object_or_404(Region.objects.select_related("parent"), slug=slug)
-    stories = Article.objects.published().in_region(region).newest_first().for_listing()
+    stories = Article.objects.published().in_region(region).for_listing()
     return render(
         request,
         "archive/region_detail.html",
@@ -103,23 +121,30 @@ def region_detail(request, slug: str):
             "region": region,
             "children": region.children.all(),
             "page": _paginate(request, stories),
+            "approximate_count": counts.region_story_counts().get(region.code, 0),
+            "page_query": _query_without(request.GET),
         },
     )
 
 
 def contributor_detail(request, slug: str):
     contributor = get_object_or_404(Contributor, slug=slug)
-    stories = Article.objects.published().bylined(contributor).newest_first().for_listing()
+    stories = Article.objects.published().bylined(contributor).for_listing()
+    # The newest stories with this contributor's photos, then those photos.
+    photo_stories = list(
+        Article.objects.published()
+        .photographed(contributor)
+        .order_by("-sort_ts", "-sort_id")
+        .values_list("pk", flat=True)[:PHOTO_STORIES]
+    )
     photos = (
-        Photo.objects.filter(
-            credits__contributor=contributor, article__in=Article.objects.published()
-        )
+        Photo.objects.filter(article_id__in=photo_stories, credits__contributor=contributor)
         .select_related("article")
         .prefetch_related(
             Prefetch("credits", queryset=Credit.objects.select_related("contributor"))
         )
-        .order_by("-article__published_at", "order")
-        .distinct()[:24]
+        .order_by("-article__published_at", "-article_id", "order")
+        .distinct()
     )
     return render(
         request,
@@ -128,5 +153,6 @@ def contributor_detail(request, slug: str):
             "contributor": contributor,
             "page": _paginate(request, stories),
             "photos": photos,
+            "page_query": _query_without(request.GET),
         },
     )

@@ -7,6 +7,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 from faker import Faker
 
+from archive import listings
 from archive.models import Article, ArticleRegion, Contributor, Credit, Photo, Region, Section
 
 fake = Faker("zh_CN")
@@ -96,9 +97,25 @@ class ArticleFactory(DjangoModelFactory):
             if isinstance(region, str):
                 region = Region.objects.get(code=region)
             ArticleRegion.objects.create(article=self, region=region, is_primary=i == 0)
+        if create:
+            listings.refresh([self.pk])  # as every write path does
 
 
-class BylineFactory(DjangoModelFactory):
+class ListedCreditFactory(DjangoModelFactory):
+    """A credit whose story's listing rows are refreshed, as every write path does."""
+
+    class Meta:
+        model = Credit
+        abstract = True
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def refresh_listings(self, create, extracted, **kwargs):
+        if create:
+            listings.refresh([self.article_id or self.photo.article_id])
+
+
+class BylineFactory(ListedCreditFactory):
     class Meta:
         model = Credit
 
@@ -116,7 +133,7 @@ class PhotoFactory(DjangoModelFactory):
     order = factory.Sequence(int)
 
 
-class PhotoCreditFactory(DjangoModelFactory):
+class PhotoCreditFactory(ListedCreditFactory):
     class Meta:
         model = Credit
 

@@ -38,6 +38,8 @@ HOSTILE_QUERIES = [
     {"date_after": "yesterday"},
     {"date_after": "2025-01-01\x00"},
     {"date_after": MARKUP},
+    {"order": MARKUP},
+    {"order": "sideways"},
 ]
 
 PAGES = [
@@ -92,11 +94,33 @@ def test_out_of_range_date_is_a_form_error(client):
     assert "1900 年至 2100 年之间" in page
 
 
-def test_malformed_page_numbers_fall_back_to_a_real_page(client, demo):
+def test_page_numbers_are_ignored_lists_are_read_by_cursor(client, demo):
     for page in ("-1", "abc", "9" * 30):
         response = client.get(reverse("archive:story_list"), {"page": page})
         assert response.status_code == 200
-        assert "共 2 篇" in response.content.decode()
+        assert "约 2 篇" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "abc",
+        "n",
+        "x1.2",
+        "n1.",
+        "n.5",
+        "n1.-2",
+        "n" + "9" * 40 + ".1",
+        "p-" + "9" * 30 + ".1",
+        "n1\x00.2",
+        MARKUP,
+    ],
+)
+@pytest.mark.parametrize("url", PAGES[1:2] + PAGES[3:])
+def test_malformed_cursor_is_a_400_that_echoes_nothing(client, url, cursor):
+    response = client.get(url, {"cursor": cursor})
+    assert response.status_code == 400
+    assert MARKUP not in response.content.decode()
 
 
 @pytest.mark.parametrize(

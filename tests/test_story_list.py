@@ -1,6 +1,8 @@
 """The public story list and its filters, as a reader uses them."""
 
 import datetime
+import html
+import re
 
 import pytest
 from django.urls import reverse
@@ -60,7 +62,7 @@ def test_a_story_in_two_counties_of_one_city_is_listed_once(client):
     ArticleFactory(headline="柯城衢江携手共建产业园", regions=["330802", "330803"])
     page = listed(client, region="quzhou")
     assert page.count("柯城衢江携手共建产业园") == 1
-    assert "共 1 篇" in page
+    assert "约 1 篇" in page
 
 
 def test_unknown_region_is_a_form_error_with_no_results(client, stories):
@@ -145,14 +147,39 @@ def test_applied_filters_are_shown_with_links_that_remove_them(client, stories):
     assert "清除全部" in page
 
 
-def test_pagination_keeps_the_filters(client, settings):
+def follow(client, page: str, rel: str) -> str:
+    """The page behind the link with ``rel`` (next/prev) on ``page``."""
+    href = re.search(rf'rel="{rel}" href="([^"]+)"', page).group(1)
+    return client.get(reverse("archive:story_list") + html.unescape(href)).content.decode()
+
+
+def test_paging_by_cursor_visits_every_story_once_and_keeps_the_filters(client, settings):
     settings.ARCHIVE_PAGE_SIZE = 2
+    same_time = timezone.now() - datetime.timedelta(days=1)  # ties are broken by id
     for i in range(5):
-        ArticleFactory(headline=f"柯城第{i}篇", regions=["330802"])
-    page = listed(client, region="kecheng")
-    assert "第 1 / 3 页" in page
-    assert 'href="?region=kecheng&amp;page=2"' in page
-    assert "第 3 / 3 页" in listed(client, region="kecheng", page=3)
+        ArticleFactory(headline=f"柯城第{i}篇", regions=["330802"], published_at=same_time)
+    ArticleFactory(headline="建德的报道", regions=["330182"])
+    first = listed(client, region="kecheng")
+    second = follow(client, first, "next")
+    third = follow(client, second, "next")
+    seen = [re.findall(r"柯城第\d篇", page) for page in (first, second, third)]
+    assert seen == [["柯城第4篇", "柯城第3篇"], ["柯城第2篇", "柯城第1篇"], ["柯城第0篇"]]
+    assert 'rel="next"' not in third
+    assert "建德的报道" not in first + second + third
+    back = follow(client, third, "prev")
+    assert re.findall(r"柯城第\d篇", back) == ["柯城第2篇", "柯城第1篇"]
+    assert re.findall(r"柯城第\d篇", follow(client, back, "prev")) == ["柯城第4篇", "柯城第3篇"]
+
+
+def test_oldest_first_reaches_the_oldest_story(client, settings):
+    settings.ARCHIVE_PAGE_SIZE = 2
+    oldest = timezone.make_aware(datetime.datetime(1949, 10, 1, 8, 0))
+    ArticleFactory(headline="最早的一篇", published_at=oldest)
+    for i in range(3):
+        ArticleFactory(headline=f"后来的第{i}篇")
+    page = listed(client, order="oldest")
+    assert page.index("最早的一篇") < page.index("后来的第")
+    assert "最早的一篇" not in listed(client)
 
 
 def test_newest_stories_come_first(client):

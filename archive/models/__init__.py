@@ -1,5 +1,6 @@
 from .articles import Article, ArticleRegion, Credit, Photo, Section
 from .contributors import Contributor
+from .listings import StoryListing
 from .regions import Region
 
 __all__ = [
@@ -10,4 +11,5 @@ __all__ = [
     "Photo",
     "Region",
     "Section",
+    "StoryListing",
 ]

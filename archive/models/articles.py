@@ -1,13 +1,14 @@
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import F, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
 from archive import body, pinyin
 
 from .contributors import Contributor
+from .listings import StoryListing
 from .regions import Region
 from .slugs import unique_slug
 
@@ -48,7 +49,10 @@ class ArticleQuerySet(models.QuerySet):
         return self.order_by("-published_at", "-id")
 
     def for_listing(self):
-        """Everything a story list shows, in a fixed number of queries."""
+        """Everything a story list shows, in a fixed number of queries; no body text."""
+        return self._with_credits_and_regions().defer("body", "lede")
+
+    def _with_credits_and_regions(self):
         return self.select_related("section").prefetch_related(
             Prefetch("credits", queryset=Credit.objects.select_related("contributor")),
             Prefetch(
@@ -60,8 +64,8 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_reading(self):
-        """A listing plus photos with their credits: what a story page shows."""
-        return self.for_listing().prefetch_related(
+        """A listing plus body and photos with their credits: what a story page shows."""
+        return self._with_credits_and_regions().prefetch_related(
             Prefetch(
                 "photos",
                 queryset=Photo.objects.prefetch_related(
@@ -70,19 +74,29 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
-    def in_region(self, region: Region):
+    def in_region(self, region: Region, *, unpublished: bool = False):
         """Stories about ``region`` or any region inside it (a city includes its counties)."""
-        return self.filter(
-            Exists(
-                ArticleRegion.objects.filter(
-                    article=OuterRef("pk"), region__code__startswith=region.code_prefix
-                )
-            )
-        )
+        return self._listed(StoryListing.Facet.REGION, region.pk, unpublished)
 
-    def bylined(self, contributor: Contributor):
-        return self.filter(
-            Exists(Credit.objects.filter(article=OuterRef("pk"), contributor=contributor))
+    def bylined(self, contributor: Contributor, *, unpublished: bool = False):
+        return self._listed(StoryListing.Facet.BYLINE, contributor.pk, unpublished)
+
+    def photographed(self, contributor: Contributor, *, unpublished: bool = False):
+        """Stories with a photo credited to ``contributor``."""
+        return self._listed(StoryListing.Facet.PHOTO, contributor.pk, unpublished)
+
+    def _listed(self, facet, subject_id: int, unpublished: bool):
+        # All conditions in one filter() so they share one join of the listing index;
+        # the first listing filter also supplies the sort keys, so pages are read in
+        # that index's order. Public lists stop at "now" so scheduled rows cost nothing.
+        conditions = {"listings__facet": facet, "listings__subject_id": subject_id}
+        if not unpublished:
+            conditions["listings__published_at__lte"] = timezone.now()
+        queryset = self.filter(**conditions)
+        if "sort_ts" in queryset.query.annotations:
+            return queryset
+        return queryset.annotate(
+            sort_ts=F("listings__published_at"), sort_id=F("listings__article_id")
         )
 
 
@@ -92,6 +106,11 @@ class Article(models.Model):
         REVIEW = "review", "待审"
         PUBLISHED = "published", "已发布"
         WITHDRAWN = "withdrawn", "已撤回"
+
+    class Origin(models.TextChoices):
+        EDITOR = "editor", "编辑录入"
+        IMPORT = "import", "版面导入"
+        SYNTHETIC = "synthetic", "合成数据"
 
     kicker = models.CharField("引题", max_length=200, blank=True)
     headline = models.CharField("主标题", max_length=200)
@@ -128,6 +147,9 @@ class Article(models.Model):
     edition_date = models.DateField("见报日期", null=True, blank=True)
     page_number = models.PositiveSmallIntegerField("版次", null=True, blank=True)
     page_name = models.CharField("版名", max_length=100, blank=True)
+    origin = models.CharField(
+        "来源", max_length=20, choices=Origin.choices, default=Origin.EDITOR, editable=False
+    )
     # Incremented on every save; the editors' workflow uses it to refuse stale saves.
     version = models.PositiveIntegerField("版本", default=1, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)

@@ -1,7 +1,6 @@
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Count
-from django.db.models.functions import Substr
 from django.urls import reverse
 
 
@@ -21,23 +20,27 @@ class RegionQuerySet(models.QuerySet):
         return self.filter(**{field: value}).first()
 
     def story_counts(self) -> dict[str, int]:
-        """Published stories per region code; a city or the province counts its counties' too.
+        """Public stories per region code; a city or the province counts its counties' too.
 
-        Three grouped queries, whatever the number of regions.
+        One grouped scan of the listing index: callers cache it (archive.counts).
         """
-        from .articles import Article, ArticleRegion
+        from django.utils import timezone
 
-        links = ArticleRegion.objects.filter(article__in=Article.objects.published())
-        counts = dict(links.values_list("region__code").annotate(n=Count("article", distinct=True)))
-        for length, suffix in ((4, "00"), (2, "0000")):  # cities, then provinces
-            grouped = (
-                links.annotate(prefix=Substr("region__code", 1, length))
-                .values("prefix")
-                .annotate(n=Count("article", distinct=True))
-                .values_list("prefix", "n")
+        from .articles import Article
+        from .listings import StoryListing
+
+        rows = (
+            StoryListing.objects.filter(
+                facet=StoryListing.Facet.REGION,
+                published_at__lte=timezone.now(),
+                article__status=Article.Status.PUBLISHED,
             )
-            counts.update({prefix + suffix: n for prefix, n in grouped})
-        return counts
+            .values("subject_id")
+            .annotate(n=Count("*"))
+            .values_list("subject_id", "n")
+        )
+        codes = dict(self.values_list("pk", "code"))
+        return {codes[pk]: n for pk, n in rows if pk in codes}
 
 
 class Region(models.Model):

@@ -86,3 +86,5 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 
 # Stories per page on public lists.
 ARCHIVE_PAGE_SIZE = 20
+# How long reader-facing counts (stories per region, total) may lag behind.
+ARCHIVE_COUNT_CACHE_SECONDS = env.int("ARCHIVE_COUNT_CACHE_SECONDS", default=600)

@@ -1,0 +1,42 @@
+from django.db import models
+
+
+class StoryListing(models.Model):
+    """Derived rows that make every region, byline and photo-credit list one index scan.
+
+    One row per story and per region it is about (with that region's city and
+    province), per byline contributor and per photo contributor, carrying the
+    story's publication time. "Newest stories of 柯城区" is then a range scan of
+    one index, whatever the size of the archive. Never edited by hand: rebuilt
+    from the story by ``archive.listings.refresh`` on every write path, or in
+    full by ``manage.py rebuild_listings``. Public queries still check the
+    story's own status, so a stale row can hide a story but never leak one.
+    """
+
+    class Facet(models.IntegerChoices):
+        REGION = 1, "地区"
+        BYLINE = 2, "署名"
+        PHOTO = 3, "图片署名"
+
+    facet = models.PositiveSmallIntegerField(choices=Facet.choices)
+    subject_id = models.BigIntegerField(help_text="Region id or contributor id, by facet.")
+    article = models.ForeignKey(
+        "archive.Article", on_delete=models.CASCADE, related_name="listings", db_index=False
+    )
+    published_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "facet", "subject_id"], name="listing_once_per_subject"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["facet", "subject_id", "-published_at", "-article"],
+                name="listing_newest_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_facet_display()} {self.subject_id}: {self.article_id}"
