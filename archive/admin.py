@@ -3,6 +3,7 @@
 import nested_admin
 from django.contrib import admin, messages
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 
 from archive import listings, services
@@ -21,24 +22,34 @@ RECENT_ON_CONTRIBUTOR_PAGE = 50
 
 
 class RegionListFilter(admin.SimpleListFilter):
-    """Cities, and the counties of the chosen city: never all 100 regions at once."""
+    """The province and its cities, and the counties of the chosen city: never all 102 at once."""
 
     title = "地区"
     parameter_name = "region"
 
+    @cached_property
+    def region(self):
+        region = Region.objects.lookup(self.value() or "")
+        if region is not None:  # a slug highlights its option like a code does
+            self.used_parameters[self.parameter_name] = region.code
+        return region
+
     def lookups(self, request, model_admin):
-        chosen = Region.objects.lookup(self.value() or "")
-        options = [(city.code, city.name) for city in Region.objects.cities()]
-        if chosen is not None:
-            city_code = chosen.code if chosen.level == Region.Level.CITY else chosen.code[:4] + "00"
-            counties = Region.objects.counties().filter(code__startswith=city_code[:4])
-            at = next(i for i, (code, _) in enumerate(options) if code == city_code) + 1
-            options[at:at] = [(c.code, f"　└ {c.name}") for c in counties]
+        options = [(r.code, r.name) for r in Region.objects.exclude(level=Region.Level.COUNTY)]
+        chosen = self.region
+        if chosen is not None and chosen.level != Region.Level.PROVINCE:
+            city = chosen.code[:4] + "00"
+            counties = Region.objects.counties().filter(code__startswith=city[:4])
+            at = [code for code, _ in options].index(city) + 1
+            options[at:at] = [(c.code, f"└ {c.name}") for c in counties]
         return options
 
     def queryset(self, request, queryset):
-        region = Region.objects.lookup(self.value() or "")
-        return queryset.in_region(region, unpublished=True) if region else queryset
+        if not self.value():
+            return queryset
+        if self.region is None:  # an unknown region matches nothing
+            return queryset.none()
+        return queryset.in_region(self.region, unpublished=True)
 
 
 class ContributorListFilter(admin.SimpleListFilter):
@@ -47,18 +58,23 @@ class ContributorListFilter(admin.SimpleListFilter):
     title = "作者/供稿方"
     parameter_name = "contributor"
 
-    def lookups(self, request, model_admin):
-        chosen = Contributor.objects.filter(pk=self.value()).first() if self._valid() else None
-        return [(str(chosen.pk), chosen.name)] if chosen else []
+    @cached_property
+    def contributor(self):
+        value = self.value() or ""
+        return Contributor.objects.filter(pk=value).first() if value.isdigit() else None
 
-    def _valid(self) -> bool:
-        return (self.value() or "").isdigit()
+    def lookups(self, request, model_admin):
+        if self.contributor is not None:
+            return [(str(self.contributor.pk), self.contributor.name)]
+        # An unknown id still needs an option, or Django would skip the filter entirely.
+        return [(self.value(), "（没有这位作者）")] if self.value() else []
 
     def queryset(self, request, queryset):
-        if not self._valid():
+        if not self.value():
             return queryset
-        contributor = Contributor.objects.filter(pk=self.value()).first()
-        return queryset.bylined(contributor, unpublished=True) if contributor else queryset.none()
+        if self.contributor is None:
+            return queryset.none()
+        return queryset.bylined(self.contributor, unpublished=True)
 
 
 class ArticleRegionInline(nested_admin.NestedTabularInline):
@@ -68,6 +84,10 @@ class ArticleRegionInline(nested_admin.NestedTabularInline):
     min_num = 1
     verbose_name = "地区"
     verbose_name_plural = "地区（至少一个，勾选主要地区）"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # min_num alone only pre-fills a row; validate_min refuses removing the last region.
+        return super().get_formset(request, obj, validate_min=True, **kwargs)
 
 
 class BylineInline(nested_admin.NestedTabularInline):

@@ -23,4 +23,7 @@ class Command(BaseCommand):
                 edition_date=demo.EDITION_DATE,
             )
             created += 1
-        self.stdout.write(f"示例报道：新建 {created} 篇，已有 {len(demo.STORIES) - created} 篇。")
+        if options["verbosity"]:
+            self.stdout.write(
+                f"示例报道：新建 {created} 篇，已有 {len(demo.STORIES) - created} 篇。"
+            )

@@ -1,0 +1,1 @@
+"""Realistic synthetic archive content, deterministic for a seed (benchmarks, load tests)."""

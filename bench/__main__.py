@@ -1,0 +1,139 @@
+"""python -m bench --sizes 10000,1000000 --json out.json
+
+For each size: create (or reuse) the PostgreSQL database ``xianzhi_bench_<size>``,
+fill it with ``generate_archive``, then measure every page in a fresh process.
+Prints a table with medians, p95s, query counts and the ratio of the largest
+size's median to the smallest's, checks the targets and writes the JSON.
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+RATIO_TARGET, FLOOR_TARGET, QUERY_TARGET = 1.5, 10.0, 10
+
+
+def database_url(base: str, name: str) -> str:
+    parts = urlsplit(base)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def ensure_database(base: str, name: str) -> None:
+    with psycopg.connect(base.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def run(args, env, capture=False):
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, check=True, text=True,
+        stdout=subprocess.PIPE if capture else None,
+    )  # fmt: skip
+
+
+def measure_size(size: int, options) -> dict:
+    name = f"xianzhi_bench_{size}"
+    ensure_database(options.database_url, name)
+    env = os.environ | {
+        "DATABASE_URL": database_url(options.database_url, name),
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+    }
+    run(["manage.py", "migrate", "--noinput", "-v0"], env)
+    start = time.perf_counter()
+    run(
+        ["manage.py", "generate_archive", "--articles", str(size), "--seed", str(options.seed)], env
+    )
+    generated_s = time.perf_counter() - start
+    out = run(["-m", "bench.measure", str(options.reps), str(options.warmup)], env, capture=True)
+    result = json.loads(out.stdout)
+    result["generate_s"] = round(generated_s, 1)
+    return result
+
+
+def report(sizes: list[int], results: dict[int, dict]) -> tuple[str, list[str]]:
+    small, large = results[sizes[0]], results[sizes[-1]]
+    floor = large["pages"]["floor"]["median_ms"]
+    head = (
+        f"{'page':30}"
+        + "".join(f"{'med ' + str(s):>12}{'p95 ' + str(s):>12}{'q':>4}" for s in sizes)
+        + f"{'ratio':>8}{'×floor':>8}"
+    )
+    lines, failures = [head, "-" * len(head)], []
+    for name, page in large["pages"].items():
+        ratio = page["median_ms"] / small["pages"][name]["median_ms"]
+        over_floor = page["median_ms"] / floor
+        page["ratio"], page["x_floor"] = round(ratio, 2), round(over_floor, 2)
+        row = f"{name:30}"
+        for s in sizes:
+            p = results[s]["pages"][name]
+            row += f"{p['median_ms']:12.2f}{p['p95_ms']:12.2f}{p['queries']:4}"
+        lines.append(row + f"{ratio:8.2f}{over_floor:8.1f}")
+        if name == "floor":
+            continue
+        if ratio > RATIO_TARGET:
+            failures.append(f"{name}: median ratio {ratio:.2f} > {RATIO_TARGET}")
+        queries = {results[s]["pages"][name]["queries"] for s in sizes}
+        if len(queries) > 1 or max(queries) > QUERY_TARGET:
+            failures.append(f"{name}: queries {sorted(queries)}")
+        if page["kind"] == "public" and over_floor > FLOOR_TARGET:
+            failures.append(f"{name}: {over_floor:.1f}× the floor > {FLOOR_TARGET}")
+    for s in sizes:
+        lines.append(f"generate_archive --articles {s}: {results[s]['generate_s']} s")
+    return "\n".join(lines), failures
+
+
+def main():
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--sizes", default="10000,1000000")
+    parser.add_argument("--json", dest="json_path", default="bench/results.json")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--reps", type=int, default=30)
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL")
+        or os.environ.get("DATABASE_URL")
+        or DEFAULT_URL,
+        help="a PostgreSQL server to create the benchmark databases on",
+    )
+    options = parser.parse_args()
+    sizes = sorted(int(s) for s in options.sizes.split(","))
+    results = {size: measure_size(size, options) for size in sizes}
+    table, failures = report(sizes, results)
+    print(table)
+    print("\n".join(["", "targets met"] if not failures else ["", "TARGETS MISSED:", *failures]))
+    Path(options.json_path).write_text(
+        json.dumps(
+            {
+                "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
+                "date": datetime.now(UTC).isoformat(timespec="seconds"),
+                "command": " ".join(sys.argv),
+                "sizes": {str(s): results[s] for s in sizes},
+                "targets": {
+                    "ratio": RATIO_TARGET,
+                    "x_floor": FLOOR_TARGET,
+                    "queries": QUERY_TARGET,
+                },
+                "failures": failures,
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+    )
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()

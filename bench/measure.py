@@ -1,0 +1,126 @@
+"""Measure every benchmarked page against the database in DATABASE_URL; print JSON.
+
+Run by ``python -m bench`` in a fresh process per database size.
+"""
+
+import json
+import statistics
+import sys
+import time
+
+import django
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def pages():
+    """(name, kind, url) for every page the issue names, chosen from the data at hand."""
+    from django.db.models import Count
+
+    from archive.models import Article, Contributor, Region, Section, StoryListing
+    from archive.pagination import Cursor
+
+    published = Article.objects.published()
+    region_counts = dict(
+        StoryListing.objects.filter(facet=StoryListing.Facet.REGION)
+        .values("subject_id")
+        .annotate(n=Count("*"))
+        .values_list("subject_id", "n")
+    )
+    counties = sorted(Region.objects.counties(), key=lambda r: region_counts.get(r.pk, 0))
+    county = counties[len(counties) // 2]  # a county of median coverage
+    city = max(Region.objects.cities(), key=lambda r: region_counts.get(r.pk, 0))
+    section = Section.objects.annotate(n=Count("articles")).order_by("-n").first()
+    total = published.count()
+    deep_position = min(
+        10_000, total // 2
+    )  # the 500th page of 20, or the middle of a small archive
+    deep = (
+        published.order_by("-published_at", "-id")
+        .values_list("published_at", "id")[deep_position : deep_position + 1]
+        .get()
+    )
+    cursor = Cursor(True, *deep).encode()
+    story = published.filter(photos__isnull=False).order_by("-published_at").first()
+    busiest = (
+        StoryListing.objects.filter(facet=StoryListing.Facet.BYLINE)
+        .values("subject_id")
+        .annotate(n=Count("*"))
+        .order_by("-n")
+        .first()
+    )
+    author = Contributor.objects.get(pk=busiest["subject_id"])
+    return [
+        ("floor", "floor", "/bench/floor/"),
+        ("home", "public", "/"),
+        ("stories", "public", "/stories/"),
+        ("stories?region=county", "public", f"/stories/?region={county.code}"),
+        (
+            "stories?region=city&section",
+            "public",
+            f"/stories/?region={city.slug}&section={section.slug}",
+        ),
+        ("stories?date range", "public", "/stories/?date_after=2015-01-01&date_before=2015-12-31"),
+        ("stories deep page", "public", f"/stories/?cursor={cursor}"),
+        ("regions", "public", "/regions/"),
+        ("region page", "public", f"/regions/{county.slug}/"),
+        ("story page", "public", story.get_absolute_url()),
+        ("contributor page", "public", author.get_absolute_url()),
+        ("admin list", "admin", "/admin/archive/article/"),
+        ("admin list status", "admin", "/admin/archive/article/?status__exact=published"),
+        ("admin list section", "admin", f"/admin/archive/article/?section__id__exact={section.pk}"),
+        ("admin list region", "admin", f"/admin/archive/article/?region={county.code}"),
+        ("admin change form", "admin", f"/admin/archive/article/{story.pk}/change/"),
+    ], {
+        "published": total,
+        "county": county.name,
+        "city": city.name,
+        "section": section.name,
+        "contributor": author.name,
+        "contributor_stories": busiest["n"],
+        "deep_position": deep_position,
+    }
+
+
+def main(reps: int, warmup: int) -> dict:
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-editor", defaults={"is_staff": True, "is_superuser": True}
+    )
+    client = Client(raise_request_exception=True)
+    client.force_login(user)
+    targets, about = pages()
+    for _ in range(warmup):
+        for _name, _kind, url in targets:
+            assert client.get(url).status_code == 200, url
+    timings = {name: [] for name, _kind, _url in targets}
+    for _ in range(reps):  # round-robin, so drift hits every page alike
+        for name, _kind, url in targets:
+            start = time.perf_counter()
+            client.get(url)
+            timings[name].append((time.perf_counter() - start) * 1000)
+    results = {}
+    for name, kind, url in targets:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        results[name] = {
+            "kind": kind,
+            "url": url,
+            "median_ms": statistics.median(timings[name]),
+            "p95_ms": percentile(timings[name], 95),
+            "queries": len(queries),
+        }
+    return {"pages": results, "about": about, "reps": reps}
+
+
+if __name__ == "__main__":
+    reps, warmup = int(sys.argv[1]), int(sys.argv[2])
+    json.dump(main(reps, warmup), sys.stdout, ensure_ascii=False)

@@ -1,0 +1,879 @@
+"""The editors' admin, driven through the test client as a logged-in editor would."""
+
+import html
+import io
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
+
+from archive.admin import ArticleRegionInline, BylineInline, PhotoInline
+from archive.models import Article, Contributor, Credit, Region
+from tests.factories import ArticleFactory, BylineFactory, ContributorFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:archive_article_changelist")
+ADD = reverse("admin:archive_article_add")
+AUTOCOMPLETE = reverse("admin:autocomplete")
+
+KECHENG = "柯城：进入新赛道 扛起新担当"
+JIANDE = "建德：以担当之“为”换高质量发展之“能”"
+KECHENG_CAPTIONS = ["元森AI智能产业园即将投产。", "顺丰丰泰智慧物流产业基地（一期）开园运营。"]
+
+
+# --- reading pages the way an editor sees them ---------------------------------------------
+
+
+def page(response) -> str:
+    return response.content.decode()
+
+
+def listed_headlines(response) -> list[str]:
+    """The headlines in the changelist's result table, top to bottom."""
+    assert response.status_code == 200
+    found = re.findall(r'<th class="field-headline"><a href="[^"]*">([^<]*)</a>', page(response))
+    return [html.unescape(text) for text in found]
+
+
+def filter_options(response, title: str) -> list[tuple[str, str, bool]]:
+    """(link, label, selected) for each choice of the sidebar filter titled ``title``."""
+    block = re.search(rf'<details data-filter-title="{title}".*?</details>', page(response), re.S)
+    assert block, f"no {title} filter in the sidebar"
+    return [
+        (html.unescape(link), html.unescape(label).strip(), bool(selected))
+        for selected, link, label in re.findall(
+            r'<li( class="selected")?>\s*<a href="([^"]*)">([^<]*)</a>', block.group(0)
+        )
+    ]
+
+
+def region_codes_offered(response) -> list[str]:
+    return [
+        re.search(r"region=(\w+)", link).group(1)
+        for link, _, _ in filter_options(response, "地区")
+        if "region=" in link
+    ]
+
+
+class FormReader(HTMLParser):
+    """What a browser would submit from the form with ``form_id`` (before any button)."""
+
+    def __init__(self, form_id: str):
+        super().__init__(convert_charrefs=True)
+        self.form_id = form_id
+        self.inside = False
+        self.fields: list[tuple[str, str]] = []
+        self._select = None
+        self._select_options: list[tuple[str, bool]] = []
+        self._option = None
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+            return
+        name = attrs.get("name")
+        if not self.inside:
+            return
+        if tag == "input" and name and "disabled" not in attrs:
+            kind = attrs.get("type", "text")
+            if kind in ("checkbox", "radio"):
+                if "checked" in attrs:
+                    self.fields.append((name, attrs.get("value") or "on"))
+            elif kind not in ("submit", "button", "file", "image", "reset"):
+                self.fields.append((name, attrs.get("value") or ""))
+        elif tag == "select" and name:
+            self._select, self._select_options = name, []
+        elif tag == "option" and self._select:
+            self._option = [attrs.get("value"), "", "selected" in attrs]
+        elif tag == "textarea" and name:
+            self._textarea = [name, ""]
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+        elif self._option is not None:
+            self._option[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "textarea" and self._textarea is not None:
+            name, text = self._textarea
+            # Browsers drop the newline Django writes right after <textarea>.
+            self.fields.append((name, text.removeprefix("\n")))
+            self._textarea = None
+        elif tag == "option" and self._option is not None:
+            value, text, selected = self._option
+            self._select_options.append((text if value is None else value, selected))
+            self._option = None
+        elif tag == "select" and self._select:
+            chosen = [value for value, selected in self._select_options if selected]
+            if not chosen and self._select_options:
+                chosen = [self._select_options[0][0]]  # a browser submits the first option
+            self.fields.extend((self._select, value) for value in chosen)
+            self._select = None
+
+
+def form_data(response, form_id: str = "article_form") -> dict[str, str]:
+    assert response.status_code == 200
+    reader = FormReader(form_id)
+    reader.feed(page(response))
+    assert reader.fields, f"no form #{form_id} on the page"
+    return dict(reader.fields)
+
+
+def inline_formset(response, inline_class):
+    """The formset the page rendered for the inline of ``inline_class``."""
+    (formset,) = (
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if isinstance(inline.opts, inline_class)
+    )
+    return formset
+
+
+def inline_prefix(response, inline_class) -> str:
+    """The management-form prefix the page gave to the inline of ``inline_class``."""
+    return inline_formset(response, inline_class).prefix
+
+
+def add_inline_row(data: dict, prefix: str, **values) -> None:
+    """Fill one more row of an inline, as the "add another" link would."""
+    n = int(data[f"{prefix}-TOTAL_FORMS"])
+    data[f"{prefix}-TOTAL_FORMS"] = str(n + 1)
+    for field, value in values.items():
+        data[f"{prefix}-{n}-{field}"] = str(value)
+
+
+def run_action(client, action: str, *articles, query: str = ""):
+    return client.post(
+        CHANGELIST + query,
+        {"action": action, "index": "0", "_selected_action": [a.pk for a in articles]},
+        follow=True,
+    )
+
+
+def change_url(article) -> str:
+    return reverse("admin:archive_article_change", args=[article.pk])
+
+
+@pytest.fixture
+def kecheng(demo):
+    return Article.objects.get(headline=KECHENG)
+
+
+@pytest.fixture
+def jiande(demo):
+    return Article.objects.get(headline=JIANDE)
+
+
+# --- the story list ---------------------------------------------------------------------------
+
+
+def test_editor_sees_every_story_in_the_article_list(editor_client, demo):
+    draft = ArticleFactory(headline="龙港：草稿里的共富工坊", draft=True)
+
+    response = editor_client.get(CHANGELIST)
+
+    assert set(listed_headlines(response)) == {KECHENG, JIANDE, draft.headline}
+    assertContains(response, "选择 稿件 来修改")
+
+
+def test_editor_can_list_only_the_drafts(editor_client, demo):
+    draft = ArticleFactory(headline="龙港：草稿里的共富工坊", draft=True)
+    ArticleFactory(headline="乐清：待审的文旅融合", status=Article.Status.REVIEW)
+
+    response = editor_client.get(CHANGELIST + "?status__exact=draft")
+
+    assert listed_headlines(response) == [draft.headline]
+    assert ("?status__exact=draft", "草稿", True) in filter_options(response, "状态")
+
+
+def test_editor_can_list_one_section(editor_client, demo):
+    county = SectionFactory(name="县域观察")
+    other = ArticleFactory(headline="临平：县域里的数字经济", section=county)
+
+    response = editor_client.get(CHANGELIST + f"?section__id__exact={county.pk}")
+    assert listed_headlines(response) == [other.headline]
+
+    demo_section = Article.objects.get(headline=KECHENG).section
+    response = editor_client.get(CHANGELIST + f"?section__id__exact={demo_section.pk}")
+    assert set(listed_headlines(response)) == {KECHENG, JIANDE}
+
+
+def test_editor_filtering_by_a_city_sees_stories_of_its_counties(editor_client, demo):
+    # 建德 (330182) lies in 杭州 (330100); 柯城 (330802) in 衢州.
+    whole_city = ArticleFactory(headline="杭州全力推进数字经济", regions=["330100"])
+
+    response = editor_client.get(CHANGELIST + "?region=330100")
+
+    assert set(listed_headlines(response)) == {JIANDE, whole_city.headline}
+    assert listed_headlines(editor_client.get(CHANGELIST + "?region=330800")) == [KECHENG]
+
+
+def test_editor_filtering_by_a_county_sees_only_that_county(editor_client, demo):
+    ArticleFactory(headline="衢江：高标准农田见成效", regions=["330803"])
+    ArticleFactory(headline="衢州全市招商引资", regions=["330800"])
+
+    response = editor_client.get(CHANGELIST + "?region=330802")
+
+    assert listed_headlines(response) == [KECHENG]
+
+
+def test_region_filter_offers_the_cities_not_all_ninety_counties(editor_client, demo):
+    response = editor_client.get(CHANGELIST)
+
+    offered = region_codes_offered(response)
+    assert offered == ["330000", *Region.objects.cities().values_list("code", flat=True)]
+    assert len(offered) == 12  # the province and its 11 cities
+    labels = [label for _, label, _ in filter_options(response, "地区")]
+    assert "杭州市" in labels and "衢州市" in labels
+    assert "柯城区" not in " ".join(labels)
+    assert filter_options(response, "地区")[0] == ("?", "全部", True)
+
+
+def test_region_filter_opens_the_chosen_city_to_its_counties(editor_client, demo):
+    response = editor_client.get(CHANGELIST + "?region=330800")
+
+    offered = region_codes_offered(response)
+    quzhou_counties = list(
+        Region.objects.counties().filter(code__startswith="3308").values_list("code", flat=True)
+    )
+    assert len(quzhou_counties) == 6
+    cities = set(Region.objects.cities().values_list("code", flat=True))
+    assert set(offered) == {"330000"} | cities | set(quzhou_counties)
+    # The counties sit right under their city, and the city is the highlighted choice.
+    at = offered.index("330800")
+    assert offered[at + 1 : at + 7] == quzhou_counties
+    selected = [label for _, label, chosen in filter_options(response, "地区") if chosen]
+    assert selected == ["衢州市"]
+    assert "上城区" not in page(response)  # Hangzhou stays closed
+
+
+def test_region_filter_keeps_a_chosen_county_among_its_neighbours(editor_client, demo):
+    response = editor_client.get(CHANGELIST + "?region=330802")
+
+    options = filter_options(response, "地区")
+    selected = [label for _, label, chosen in options if chosen]
+    assert selected == ["└ 柯城区"]
+    labels = [label for _, label, _ in options]
+    assert "└ 江山市" in labels
+    assert "└ 建德市" not in labels
+
+
+def test_editor_filtering_by_the_province_sees_every_story(editor_client, demo):
+    response = editor_client.get(CHANGELIST + "?region=330000")
+
+    assert set(listed_headlines(response)) == {KECHENG, JIANDE}
+
+
+def test_editor_filtering_by_a_region_slug_sees_the_region_highlighted(editor_client, demo):
+    response = editor_client.get(CHANGELIST + "?region=kecheng")
+
+    assert listed_headlines(response) == [KECHENG]  # the filtering itself works
+    selected = [label for _, label, chosen in filter_options(response, "地区") if chosen]
+    assert selected == ["└ 柯城区"]
+
+
+def test_editor_can_list_one_contributors_stories(editor_client, demo):
+    zheng = Contributor.objects.get(name="郑晨")
+    zhang = Contributor.objects.get(name="张卉卉")
+
+    response = editor_client.get(CHANGELIST + f"?contributor={zheng.pk}")
+    assert listed_headlines(response) == [KECHENG]
+    assert filter_options(response, "作者/供稿方") == [
+        ("?", "全部", False),
+        (f"?contributor={zheng.pk}", "郑晨", True),
+    ]
+
+    assert listed_headlines(editor_client.get(CHANGELIST + f"?contributor={zhang.pk}")) == [JIANDE]
+
+
+def test_contributor_filter_for_an_unknown_contributor_lists_nothing(editor_client, demo):
+    missing = Contributor.objects.order_by("-pk").first().pk + 1000
+
+    response = editor_client.get(CHANGELIST + f"?contributor={missing}")
+
+    assert listed_headlines(response) == []
+
+
+def test_contributor_filter_stays_out_of_the_sidebar_until_chosen(editor_client, demo):
+    response = editor_client.get(CHANGELIST)
+
+    assert 'data-filter-title="作者/供稿方"' not in page(response)
+    assert "郑晨" not in page(response)
+
+
+def test_editor_can_combine_region_and_contributor_filters(editor_client, demo):
+    zheng = Contributor.objects.get(name="郑晨")
+
+    in_quzhou = editor_client.get(CHANGELIST + f"?region=330800&contributor={zheng.pk}")
+    in_hangzhou = editor_client.get(CHANGELIST + f"?region=330100&contributor={zheng.pk}")
+
+    assert listed_headlines(in_quzhou) == [KECHENG]
+    assert listed_headlines(in_hangzhou) == []
+
+
+def test_editor_can_show_counts_beside_the_filters(editor_client, demo):
+    response = editor_client.get(CHANGELIST + "?_facets=True&region=330800")
+
+    labels = [label for _, label, _ in filter_options(response, "地区")]
+    assert "衢州市 (1)" in labels
+    assert "└ 柯城区 (1)" in labels
+    assert "杭州市 (1)" in labels
+
+
+def test_editor_can_find_a_story_by_its_headline(editor_client, demo):
+    response = editor_client.get(CHANGELIST + "?q=柯城")
+
+    assert listed_headlines(response) == [KECHENG]
+    assertContains(response, "按标题、引题或副标题查找")
+
+
+def test_editor_can_find_a_story_by_its_kicker(editor_client, demo):
+    response = editor_client.get(CHANGELIST + "?q=挖掘存量价值")
+
+    assert listed_headlines(response) == [JIANDE]
+
+
+def test_search_for_words_in_no_headline_finds_nothing(editor_client, demo):
+    assert listed_headlines(editor_client.get(CHANGELIST + "?q=舟山")) == []
+
+
+# --- the story form ---------------------------------------------------------------------------
+
+
+def test_editor_can_open_a_demo_story_with_regions_bylines_and_photos(editor_client, kecheng):
+    response = editor_client.get(change_url(kecheng))
+
+    assert response.status_code == 200
+    text = page(response)
+    assert f'value="{KECHENG}"' in text
+    for heading in ("地区（至少一个，勾选主要地区）", "署名（文字作者、通讯员、编辑）", "图片"):
+        assert heading in text
+    assert "图片署名（摄影、提供）" in text  # the nested credits inside each photo
+    assert "柯城区" in text  # the chosen region of the autocomplete
+    assert "郑晨" in text
+    assert text.count("许军") >= 2  # the photographer, once per photo
+    for caption in KECHENG_CAPTIONS:
+        assert caption in text
+    assert "春华秋实又一年。" in text
+
+
+def test_story_form_shows_one_row_per_region_byline_and_photo_credit(editor_client, jiande):
+    response = editor_client.get(change_url(jiande))
+    data = form_data(response)
+
+    assert data[f"{inline_prefix(response, ArticleRegionInline)}-TOTAL_FORMS"] == "1"
+    assert data[f"{inline_prefix(response, BylineInline)}-TOTAL_FORMS"] == "4"
+    photos = inline_formset(response, PhotoInline)
+    assert data[f"{photos.prefix}-TOTAL_FORMS"] == "1"
+    (credits,) = photos.forms[0].nested_formsets
+    assert data[f"{credits.prefix}-TOTAL_FORMS"] == "1"
+    assert "建德市洋溪街道" in page(response)
+
+
+def test_editor_can_open_the_form_for_a_new_story(editor_client):
+    response = editor_client.get(ADD)
+
+    assert response.status_code == 200
+    assertContains(response, "增加 稿件")
+    data = form_data(response)
+    # One empty region row is waiting: a story needs at least one region.
+    assert data[f"{inline_prefix(response, ArticleRegionInline)}-TOTAL_FORMS"] == "1"
+    assert data[f"{inline_prefix(response, BylineInline)}-TOTAL_FORMS"] == "0"
+    assert data["status"] == Article.Status.DRAFT
+
+
+def test_editor_can_change_a_headline_and_add_a_byline(editor_client, kecheng):
+    correspondent = ContributorFactory(name="王晓明")
+    version_before = kecheng.version
+    response = editor_client.get(change_url(kecheng))
+    data = form_data(response)
+    data["headline"] = "柯城：进入新赛道 扛起新担当（修订）"
+    add_inline_row(
+        data,
+        inline_prefix(response, BylineInline),
+        contributor=correspondent.pk,
+        role=Credit.Role.CORRESPONDENT,
+        order=1,
+    )
+
+    response = editor_client.post(change_url(kecheng), {**data, "_save": "保存"}, follow=True)
+
+    assertRedirects(response, CHANGELIST)
+    assertContains(response, "成功修改了 稿件")
+    assert "柯城：进入新赛道 扛起新担当（修订）" in listed_headlines(response)
+    kecheng.refresh_from_db()
+    assert kecheng.headline == "柯城：进入新赛道 扛起新担当（修订）"
+    assert kecheng.version == version_before + 1
+    assert list(kecheng.credits.values_list("contributor__name", "role")) == [
+        ("郑晨", Credit.Role.WRITER),
+        ("王晓明", Credit.Role.CORRESPONDENT),
+    ]
+    assert kecheng.byline_display() == "郑晨 通讯员 王晓明"
+    # Everything else the form carried survives the round trip.
+    assert list(kecheng.regions.values_list("code", flat=True)) == ["330802"]
+    assert [p.caption for p in kecheng.photos.all()] == KECHENG_CAPTIONS
+    assert [p.credit_line() for p in kecheng.photos.all()] == ["许军 摄", "许军 摄"]
+    assert kecheng.body.startswith("春华秋实又一年。")
+    assert kecheng.is_public
+
+
+def test_editor_can_add_a_photographer_to_a_photo(editor_client, kecheng):
+    second = ContributorFactory(name="陈静")
+    response = editor_client.get(change_url(kecheng))
+    data = form_data(response)
+    first_photo = inline_formset(response, PhotoInline).forms[0]
+    (credits,) = first_photo.nested_formsets  # nested-admin's prefix, e.g. photos-0-credits
+    add_inline_row(data, credits.prefix, contributor=second.pk, role="photographer", order=1)
+
+    response = editor_client.post(change_url(kecheng), {**data, "_save": "保存"})
+
+    assertRedirects(response, CHANGELIST, fetch_redirect_response=False)
+    assert kecheng.photos.get(caption=first_photo.instance.caption).credit_line() == "许军 陈静 摄"
+    assert kecheng.photos.exclude(pk=first_photo.instance.pk).get().credit_line() == "许军 摄"
+    story = editor_client.get(kecheng.get_absolute_url())
+    assertContains(story, "陈静")
+
+
+def test_editor_can_remove_a_byline(editor_client, jiande):
+    response = editor_client.get(change_url(jiande))
+    data = form_data(response)
+    prefix = inline_prefix(response, BylineInline)
+    last = int(data[f"{prefix}-TOTAL_FORMS"]) - 1
+    assert data[f"{prefix}-{last}-contributor"] == str(Contributor.objects.get(name="朱秋燕").pk)
+    data[f"{prefix}-{last}-DELETE"] = "on"
+
+    editor_client.post(change_url(jiande), {**data, "_save": "保存"})
+
+    assert jiande.byline_display() == "张卉卉 吴国军 邵国强"
+    assert Contributor.objects.filter(name="朱秋燕").exists()  # the person stays on file
+
+
+def test_editor_can_write_a_new_story_with_a_region_and_a_byline(editor_client):
+    reporter = ContributorFactory(name="李思远")
+    section = SectionFactory(name="县域观察")
+    response = editor_client.get(ADD)
+    data = form_data(response)
+    data.update(
+        headline="龙港：以数字经济促城乡融合",
+        body="龙港市持续推进数字经济。\n\n## 产业升级见成效\n\n城乡融合步伐加快。",
+        section=str(section.pk),
+    )
+    regions = inline_prefix(response, ArticleRegionInline)
+    data[f"{regions}-0-region"] = str(Region.objects.get(code="330383").pk)
+    data[f"{regions}-0-is_primary"] = "on"
+    add_inline_row(
+        data,
+        inline_prefix(response, BylineInline),
+        contributor=reporter.pk,
+        role=Credit.Role.WRITER,
+        order=0,
+    )
+
+    response = editor_client.post(ADD, {**data, "_save": "保存"}, follow=True)
+
+    assertContains(response, "成功添加了 稿件")
+    article = Article.objects.get(headline="龙港：以数字经济促城乡融合")
+    assert article.status == Article.Status.DRAFT
+    assert article.version == 1
+    assert article.section == section
+    assert [(r.region.code, r.is_primary) for r in article.article_regions.all()] == [
+        ("330383", True)
+    ]
+    assert article.byline_display() == "李思远"
+    assert [b.kind for b in article.body_blocks()] == ["paragraph", "subhead", "paragraph"]
+    # A draft stays off the public site.
+    assert editor_client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_editor_cannot_save_a_story_with_its_region_left_blank(editor_client):
+    response = editor_client.get(ADD)
+    data = form_data(response)
+    data.update(headline="没有地区的稿件", body="正文。")
+
+    response = editor_client.post(ADD, {**data, "_save": "保存"})
+
+    assert response.status_code == 200
+    assertContains(response, "请更正以下错误")
+    assertContains(response, "这个字段是必填项。")
+    assert not Article.objects.filter(headline="没有地区的稿件").exists()
+
+
+def test_editor_cannot_save_a_story_after_removing_every_region(editor_client, kecheng):
+    response = editor_client.get(change_url(kecheng))
+    data = form_data(response)
+    data[f"{inline_prefix(response, ArticleRegionInline)}-0-DELETE"] = "on"
+
+    response = editor_client.post(change_url(kecheng), {**data, "_save": "保存"})
+
+    assert response.status_code == 200
+    assertContains(response, "请至少提交 1 个表单。")
+    assert list(kecheng.regions.values_list("code", flat=True)) == ["330802"]
+
+
+def test_editor_cannot_tag_a_story_with_the_same_region_twice(editor_client, kecheng):
+    response = editor_client.get(change_url(kecheng))
+    data = form_data(response)
+    prefix = inline_prefix(response, ArticleRegionInline)
+    add_inline_row(data, prefix, region=data[f"{prefix}-0-region"])
+
+    response = editor_client.post(change_url(kecheng), {**data, "_save": "保存"})
+
+    assert response.status_code == 200
+    assertContains(response, "请更正以下错误")
+    assert kecheng.article_regions.count() == 1
+
+
+def test_editor_sees_a_new_byline_in_the_contributors_story_list(client, editor_client, jiande):
+    reporter = ContributorFactory(name="王晓明")
+    response = editor_client.get(change_url(jiande))
+    data = form_data(response)
+    add_inline_row(
+        data, inline_prefix(response, BylineInline), contributor=reporter.pk, role="writer", order=4
+    )
+
+    editor_client.post(change_url(jiande), {**data, "_save": "保存"})
+
+    assert listed_headlines(editor_client.get(CHANGELIST + f"?contributor={reporter.pk}")) == [
+        JIANDE
+    ]
+    assertContains(client.get(reporter.get_absolute_url()), "以担当之")
+
+
+def test_editor_moving_a_story_to_another_county_moves_it_between_region_lists(
+    client, editor_client, kecheng
+):
+    response = editor_client.get(change_url(kecheng))
+    data = form_data(response)
+    data[f"{inline_prefix(response, ArticleRegionInline)}-0-region"] = str(
+        Region.objects.get(code="330881").pk  # 江山市, also in 衢州
+    )
+
+    editor_client.post(change_url(kecheng), {**data, "_save": "保存"})
+
+    assert listed_headlines(editor_client.get(CHANGELIST + "?region=330881")) == [KECHENG]
+    assert listed_headlines(editor_client.get(CHANGELIST + "?region=330802")) == []
+    assert listed_headlines(editor_client.get(CHANGELIST + "?region=330800")) == [KECHENG]
+    jiangshan = client.get(reverse("archive:region_detail", args=["jiangshan"]))
+    assertContains(jiangshan, KECHENG)
+    assertNotContains(client.get(reverse("archive:region_detail", args=["kecheng"])), KECHENG)
+
+
+def test_editor_filtering_by_region_sees_drafts_and_scheduled_stories_too(editor_client, demo):
+    draft = ArticleFactory(headline="衢江：草稿", draft=True, regions=["330803"])
+    scheduled = ArticleFactory(headline="常山：明天见报", scheduled=True, regions=["330822"])
+    ArticleFactory(headline="舟山：不相干", draft=True, regions=["330902"])
+
+    response = editor_client.get(CHANGELIST + "?region=330800")
+
+    assert set(listed_headlines(response)) == {KECHENG, draft.headline, scheduled.headline}
+
+
+def test_editor_filtering_by_contributor_sees_their_drafts_too(editor_client, demo):
+    zheng = Contributor.objects.get(name="郑晨")
+    draft = ArticleFactory(headline="柯城：未发表的新稿", draft=True, regions=["330802"])
+    BylineFactory(article=draft, contributor=zheng)
+
+    response = editor_client.get(CHANGELIST + f"?contributor={zheng.pk}")
+
+    assert set(listed_headlines(response)) == {KECHENG, draft.headline}
+
+
+# --- publishing -------------------------------------------------------------------------------
+
+
+def test_editor_can_publish_a_draft(client, editor_client):
+    draft = ArticleFactory(headline="龙港：草稿里的共富工坊", draft=True, regions=["330383"])
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+    response = run_action(editor_client, "publish", draft)
+
+    assertContains(response, "已发布 1 篇稿件。")
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.PUBLISHED
+    assert draft.published_at is not None
+    assert draft.version == 2
+    assertContains(client.get(draft.get_absolute_url()), "龙港：草稿里的共富工坊")
+    longgang = client.get(reverse("archive:region_detail", args=["longgang"]))
+    assertContains(longgang, "龙港：草稿里的共富工坊")
+
+
+def test_publishing_counts_only_stories_not_yet_published(editor_client, kecheng):
+    draft = ArticleFactory(draft=True)
+    version_before = kecheng.version
+
+    response = run_action(editor_client, "publish", draft, kecheng)
+
+    assertContains(response, "已发布 1 篇稿件。")
+    kecheng.refresh_from_db()
+    assert kecheng.version == version_before  # untouched
+    assert Article.objects.filter(status=Article.Status.PUBLISHED).count() == 3
+
+
+def test_editor_can_unpublish_a_story(client, editor_client, kecheng, jiande):
+    assert client.get(kecheng.get_absolute_url()).status_code == 200
+
+    response = run_action(editor_client, "unpublish", kecheng)
+
+    assertContains(response, "已撤下 1 篇稿件。")
+    kecheng.refresh_from_db()
+    assert kecheng.status == Article.Status.DRAFT
+    assert client.get(kecheng.get_absolute_url()).status_code == 404
+    assertNotContains(client.get(reverse("archive:region_detail", args=["kecheng"])), KECHENG)
+    assert client.get(jiande.get_absolute_url()).status_code == 200  # not selected
+    assert listed_headlines(editor_client.get(CHANGELIST + "?status__exact=draft")) == [KECHENG]
+
+
+def test_editor_can_publish_from_a_filtered_list(client, editor_client, demo):
+    draft = ArticleFactory(headline="衢江：草稿", draft=True, regions=["330803"])
+
+    response = run_action(editor_client, "publish", draft, query="?region=330800")
+
+    assertContains(response, "已发布 1 篇稿件。")
+    assert client.get(draft.get_absolute_url()).status_code == 200
+
+
+def test_publishing_a_scheduled_story_keeps_it_off_the_site_until_its_time(client, editor_client):
+    scheduled = ArticleFactory(status=Article.Status.REVIEW, scheduled=True)
+
+    run_action(editor_client, "publish", scheduled)
+
+    scheduled.refresh_from_db()
+    assert scheduled.status == Article.Status.PUBLISHED
+    assert client.get(scheduled.get_absolute_url()).status_code == 404
+
+
+# --- view on site ----------------------------------------------------------------------------
+
+
+def test_published_story_has_a_view_on_site_link(editor_client, kecheng):
+    response = editor_client.get(change_url(kecheng))
+
+    assertContains(
+        response,
+        f'<a href="{kecheng.get_absolute_url()}" class="viewsitelink">在站点上查看</a>',
+        html=True,
+    )
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [{"draft": True}, {"scheduled": True}, {"status": Article.Status.WITHDRAWN}],
+    ids=["draft", "scheduled", "withdrawn"],
+)
+def test_story_not_on_the_site_has_no_view_on_site_link(editor_client, hidden):
+    article = ArticleFactory(**hidden)
+
+    response = editor_client.get(change_url(article))
+
+    assert response.status_code == 200
+    assertNotContains(response, "在站点上查看")
+    assertNotContains(response, article.get_absolute_url())
+
+
+# --- contributors -----------------------------------------------------------------------------
+
+
+def test_photographers_page_lists_their_photo_credits(editor_client, kecheng):
+    xu = Contributor.objects.get(name="许军")
+
+    response = editor_client.get(reverse("admin:archive_contributor_change", args=[xu.pk]))
+
+    assert response.status_code == 200
+    for caption in KECHENG_CAPTIONS:
+        assertContains(
+            response,
+            f'<li>{caption}（摄影）— <a href="{change_url(kecheng)}">{KECHENG}</a></li>',
+            html=True,
+        )
+    assertContains(
+        response, f'<a href="{CHANGELIST}?contributor={xu.pk}">查看全部署名稿件</a>', html=True
+    )
+
+
+def test_writers_page_lists_their_bylines_and_links_to_all_of_them(editor_client, kecheng):
+    zheng = Contributor.objects.get(name="郑晨")
+    draft = ArticleFactory(headline="柯城：未发表的新稿", draft=True)
+    BylineFactory(article=draft, contributor=zheng, role=Credit.Role.WRITER)
+
+    response = editor_client.get(reverse("admin:archive_contributor_change", args=[zheng.pk]))
+
+    assertContains(
+        response,
+        f'<li><a href="{change_url(kecheng)}">{KECHENG}</a>（文字，已发布）</li>',
+        html=True,
+    )
+    assertContains(
+        response,
+        f'<li><a href="{change_url(draft)}">柯城：未发表的新稿</a>（文字，草稿）</li>',
+        html=True,
+    )
+    every = f"{CHANGELIST}?contributor={zheng.pk}"
+    assertContains(response, f'<a href="{every}">查看全部署名稿件</a>', html=True)
+    assert set(listed_headlines(editor_client.get(every))) == {KECHENG, "柯城：未发表的新稿"}
+
+
+def test_organisations_page_shows_what_it_supplied(editor_client, jiande):
+    town = Contributor.objects.get(name="建德市洋溪街道")
+
+    response = editor_client.get(reverse("admin:archive_contributor_change", args=[town.pk]))
+
+    assertContains(response, "洋溪街道全景（图片提供）")
+
+
+def test_new_contributor_form_has_no_credits_yet(editor_client):
+    response = editor_client.get(reverse("admin:archive_contributor_add"))
+
+    assert response.status_code == 200
+    assertContains(response, "署名稿件")
+    assertNotContains(response, "查看全部署名稿件")
+
+
+def test_editor_cannot_delete_a_credited_contributor(editor_client, kecheng):
+    xu = Contributor.objects.get(name="许军")
+
+    response = editor_client.post(
+        reverse("admin:archive_contributor_delete", args=[xu.pk]), {"post": "yes"}
+    )
+
+    assertContains(response, "无法删除")
+    assert Contributor.objects.filter(pk=xu.pk).exists()
+
+
+# --- autocomplete -----------------------------------------------------------------------------
+
+
+def autocomplete(client, model_name: str, field_name: str, term: str) -> dict:
+    response = client.get(
+        AUTOCOMPLETE,
+        {"app_label": "archive", "model_name": model_name, "field_name": field_name, "term": term},
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    return response.json()
+
+
+def test_region_autocomplete_finds_a_county_by_name(editor_client):
+    found = autocomplete(editor_client, "articleregion", "region", "柯城")
+
+    kecheng = Region.objects.get(code="330802")
+    assert found["results"] == [{"id": str(kecheng.pk), "text": "柯城区"}]
+    assert found["pagination"] == {"more": False}
+
+
+def test_region_autocomplete_finds_a_county_by_pinyin(editor_client):
+    found = autocomplete(editor_client, "articleregion", "region", "kecheng")
+
+    assert [r["text"] for r in found["results"]] == ["柯城区"]
+
+
+def test_contributor_autocomplete_finds_a_photographer(editor_client, demo):
+    found = autocomplete(editor_client, "credit", "contributor", "许")
+
+    assert [r["text"] for r in found["results"]] == ["许军"]
+
+
+def test_contributor_autocomplete_tells_namesakes_apart(editor_client):
+    ContributorFactory(name="张伟", description="衢州日报记者")
+    ContributorFactory(name="张伟", description="龙港市融媒体中心")
+
+    found = autocomplete(editor_client, "credit", "contributor", "张伟")
+
+    assert sorted(r["text"] for r in found["results"]) == [
+        "张伟（衢州日报记者）",
+        "张伟（龙港市融媒体中心）",
+    ]
+
+
+def test_section_autocomplete_finds_a_section(editor_client, demo):
+    found = autocomplete(editor_client, "article", "section", "经济")
+
+    assert [r["text"] for r in found["results"]] == ["经济大省挑大梁"]
+
+
+def test_autocomplete_is_closed_to_visitors(client):
+    response = client.get(
+        AUTOCOMPLETE,
+        {
+            "app_label": "archive",
+            "model_name": "articleregion",
+            "field_name": "region",
+            "term": "柯",
+        },
+    )
+
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+# --- who gets in, and in which language -------------------------------------------------------
+
+
+def test_visitor_is_sent_to_the_login_page(client):
+    response = client.get(CHANGELIST)
+
+    assertRedirects(response, f"{reverse('admin:login')}?next={CHANGELIST}")
+
+
+def test_logged_in_reader_who_is_not_staff_is_sent_to_the_login_page(client, django_user_model):
+    reader = django_user_model.objects.create_user("duzhe", password="a-long-test-passphrase")
+    client.force_login(reader)
+
+    response = client.get(CHANGELIST)
+
+    assertRedirects(response, f"{reverse('admin:login')}?next={CHANGELIST}")
+
+
+def test_login_page_speaks_chinese(client):
+    response = client.get(reverse("admin:login"), HTTP_ACCEPT_LANGUAGE="en")
+
+    assertContains(response, "县志 · 编辑后台")
+    assertContains(response, "用户名")
+    assertNotContains(response, "Username")
+
+
+def test_admin_speaks_chinese_even_to_an_english_browser(editor_client):
+    response = editor_client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    assertContains(response, "稿件管理")
+    assertContains(response, "稿件")
+    assertContains(response, "作者/供稿方")
+    assertContains(response, 'lang="zh-hans"')
+    assertNotContains(response, "Site administration")
+
+
+# --- create_editor ------------------------------------------------------------------------------
+
+
+def create_editor(*args) -> str:
+    out = io.StringIO()
+    call_command("create_editor", *args, stdout=out, no_color=True)
+    match = re.search(r"密码：(\S+)", out.getvalue())
+    assert match, out.getvalue()
+    return match.group(1)
+
+
+def test_create_editor_prints_a_password_that_logs_in(client, db):
+    password = create_editor("--username", "xiaobian")
+
+    assert client.login(username="xiaobian", password=password)
+    response = client.get(CHANGELIST)
+    assert response.status_code == 200
+    assertContains(response, "选择 稿件 来修改")
+
+
+def test_create_editor_again_gives_a_new_password_and_retires_the_old(client, db):
+    first = create_editor()
+    second = create_editor()
+
+    assert second != first
+    assert not client.login(username="editor", password=first)
+    assert client.login(username="editor", password=second)
