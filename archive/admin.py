@@ -7,9 +7,11 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 
 from archive import listings, services
+from archive.admin_widgets import PreloadedAutocompleteAdmin
 from archive.models import (
     Article,
     ArticleRegion,
+    ContentVersion,
     Contributor,
     Credit,
     Photo,
@@ -19,6 +21,22 @@ from archive.models import (
 from archive.paginators import CappedCountPaginator
 
 RECENT_ON_CONTRIBUTOR_PAGE = 50
+
+
+class BumpsContentVersion:
+    """Every admin write readers could see invalidates their cached pages."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        ContentVersion.bump()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        ContentVersion.bump()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        ContentVersion.bump()
 
 
 class RegionListFilter(admin.SimpleListFilter):
@@ -77,7 +95,7 @@ class ContributorListFilter(admin.SimpleListFilter):
         return queryset.bylined(self.contributor, unpublished=True)
 
 
-class ArticleRegionInline(nested_admin.NestedTabularInline):
+class ArticleRegionInline(PreloadedAutocompleteAdmin, nested_admin.NestedTabularInline):
     model = ArticleRegion
     autocomplete_fields = ["region"]
     extra = 0
@@ -90,7 +108,7 @@ class ArticleRegionInline(nested_admin.NestedTabularInline):
         return super().get_formset(request, obj, validate_min=True, **kwargs)
 
 
-class BylineInline(nested_admin.NestedTabularInline):
+class BylineInline(PreloadedAutocompleteAdmin, nested_admin.NestedTabularInline):
     model = Credit
     fk_name = "article"
     fields = ["contributor", "role", "order"]
@@ -101,7 +119,7 @@ class BylineInline(nested_admin.NestedTabularInline):
     verbose_name_plural = "署名（文字作者、通讯员、编辑）"
 
 
-class PhotoCreditInline(nested_admin.NestedTabularInline):
+class PhotoCreditInline(PreloadedAutocompleteAdmin, nested_admin.NestedTabularInline):
     model = Credit
     fk_name = "photo"
     fields = ["contributor", "role", "order"]
@@ -121,7 +139,7 @@ class PhotoInline(nested_admin.NestedStackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(nested_admin.NestedModelAdmin):
+class ArticleAdmin(BumpsContentVersion, PreloadedAutocompleteAdmin, nested_admin.NestedModelAdmin):
     list_display = ["headline", "section", "status", "published_at", "edition_date"]
     list_display_links = ["headline"]
     list_filter = ["status", "section", RegionListFilter, ContributorListFilter]
@@ -173,7 +191,7 @@ class ArticleAdmin(nested_admin.NestedModelAdmin):
 
 
 @admin.register(Contributor)
-class ContributorAdmin(admin.ModelAdmin):
+class ContributorAdmin(BumpsContentVersion, admin.ModelAdmin):
     list_display = ["name", "kind", "description", "slug"]
     list_filter = ["kind"]
     search_fields = ["name", "slug", "description"]
@@ -241,13 +259,13 @@ class ContributorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(BumpsContentVersion, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(BumpsContentVersion, admin.ModelAdmin):
     list_display = ["name", "code", "level", "parent", "slug"]
     list_filter = ["level"]
     search_fields = ["name", "short_name", "code", "slug"]

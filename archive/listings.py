@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from archive.models import Article, ArticleRegion, Credit, Region, StoryListing
+from archive.models import Article, ArticleRegion, ContentVersion, Credit, Region, StoryListing
 
 Facet = StoryListing.Facet
 
@@ -61,3 +61,4 @@ def refresh(article_ids: Iterable[int]) -> None:
     article_ids = list(article_ids)
     StoryListing.objects.filter(article_id__in=article_ids).delete()
     StoryListing.objects.bulk_create(rows_for(article_ids), batch_size=2000)
+    ContentVersion.bump()  # readers' cached pages are stale now

@@ -13,6 +13,7 @@ from archive import listings
 from archive.models import (
     Article,
     ArticleRegion,
+    ContentVersion,
     Contributor,
     Credit,
     Photo,
@@ -126,6 +127,8 @@ def articles_unpublish(*, articles) -> int:
 
     Listing rows keep their time: public lists check the story's status too.
     """
-    return articles.filter(status=Article.Status.PUBLISHED).update(
+    count = articles.filter(status=Article.Status.PUBLISHED).update(
         status=Article.Status.DRAFT, version=F("version") + 1, updated_at=timezone.now()
     )
+    ContentVersion.bump()
+    return count

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from archive import counts
 from archive.filters import StoryFilter
 from archive.models import Article, Contributor, Credit, Photo, Region
+from archive.pagecache import cached_page
 from archive.pagination import keyset_page
 
 HOME_STORIES = 10
@@ -61,11 +62,13 @@ def _city_tree(counts: dict[str, int] | None = None) -> list[Region]:
     return cities
 
 
+@cached_page
 def home(request):
     stories = Article.objects.published().newest_first().for_listing()[:HOME_STORIES]
     return render(request, "archive/home.html", {"stories": stories, "cities": _city_tree()})
 
 
+@cached_page
 def story_list(request):
     filterset = StoryFilter(request.GET or None, queryset=Article.objects.published())
     # An invalid form shows its errors above an empty list, never a server error.
@@ -98,11 +101,13 @@ def _approximate_count(data) -> int | None:
     return None
 
 
+@cached_page
 def story_detail(request, pk: int):
     article = get_object_or_404(Article.objects.published().for_reading(), pk=pk)
     return render(request, "archive/story_detail.html", {"article": article})
 
 
+@cached_page
 def region_list(request):
     return render(
         request,
@@ -111,6 +116,7 @@ def region_list(request):
     )
 
 
+@cached_page
 def region_detail(request, slug: str):
     region = get_object_or_404(Region.objects.select_related("parent"), slug=slug)
     stories = Article.objects.published().in_region(region).for_listing()
@@ -127,6 +133,7 @@ def region_detail(request, slug: str):
     )
 
 
+@cached_page
 def contributor_detail(request, slug: str):
     contributor = get_object_or_404(Contributor, slug=slug)
     stories = Article.objects.published().bylined(contributor).for_listing()

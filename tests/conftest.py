@@ -1,7 +1,14 @@
+import factory.random
 import pytest
 from django.core.management import call_command
 
 from archive.models import Region
+
+
+@pytest.fixture(autouse=True)
+def reproducible_factories(request):
+    """Each test draws the same "random" Chinese text on every run."""
+    factory.random.reseed_random(request.node.nodeid)
 
 
 @pytest.fixture

@@ -23,11 +23,15 @@ def listed(client, **params) -> str:
 @pytest.fixture
 def stories():
     """One story in each of three counties of two cities, plus one tagged with a city only."""
+    stories = {
+        "kecheng": ("柯城：光电产业再提速", "330802"),
+        "qujiang": ("衢江：高标准农田建设", "330803"),
+        "jiande": ("建德：洋溪街道盘活闲置资产", "330182"),
+        "quzhou": ("衢州：全市招商引资大会召开", "330800"),
+    }
     return {
-        "kecheng": ArticleFactory(headline="柯城：光电产业再提速", regions=["330802"]),
-        "qujiang": ArticleFactory(headline="衢江：高标准农田建设", regions=["330803"]),
-        "jiande": ArticleFactory(headline="建德：洋溪街道盘活闲置资产", regions=["330182"]),
-        "quzhou": ArticleFactory(headline="衢州：全市招商引资大会召开", regions=["330800"]),
+        key: ArticleFactory(headline=headline, body=f"{headline}。", regions=[code])
+        for key, (headline, code) in stories.items()
     }
 
 

@@ -2,10 +2,12 @@ from .articles import Article, ArticleRegion, Credit, Photo, Section
 from .contributors import Contributor
 from .listings import StoryListing
 from .regions import Region
+from .versions import ContentVersion
 
 __all__ = [
     "Article",
     "ArticleRegion",
+    "ContentVersion",
     "Contributor",
     "Credit",
     "Photo",

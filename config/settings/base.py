@@ -88,3 +88,6 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 ARCHIVE_PAGE_SIZE = 20
 # How long reader-facing counts (stories per region, total) may lag behind.
 ARCHIVE_COUNT_CACHE_SECONDS = env.int("ARCHIVE_COUNT_CACHE_SECONDS", default=600)
+# Public pages are cached whole for anonymous readers, keyed by the content
+# version that every write bumps; this bounds only how late a scheduled story shows.
+ARCHIVE_PAGE_CACHE_SECONDS = env.int("ARCHIVE_PAGE_CACHE_SECONDS", default=60)

@@ -10,3 +10,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ARCHIVE_COUNT_CACHE_SECONDS = 0  # tests see counts change at once
+ARCHIVE_PAGE_CACHE_SECONDS = 0  # tests that need the page cache turn it on

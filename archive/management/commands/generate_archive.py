@@ -11,6 +11,7 @@ from archive import listings
 from archive.models import (
     Article,
     ArticleRegion,
+    ContentVersion,
     Contributor,
     Credit,
     Photo,
@@ -134,6 +135,7 @@ class Command(BaseCommand):
         for model, attribute, columns in TABLES:
             write = copy_rows if connection.vendor == "postgresql" else insert_rows
             write(model, columns, getattr(rows, attribute))
+        ContentVersion.bump()
 
     def reset_sequences(self) -> None:
         statements = connection.ops.sequence_reset_sql(no_style(), [Article, Photo])

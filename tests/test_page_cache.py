@@ -1,0 +1,83 @@
+"""Public pages are cached whole, and every write readers could see invalidates them."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from archive import services
+from archive.models import Article, Contributor
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("archive:story_list")
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.ARCHIVE_PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def get(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return response, len(queries)
+
+
+def test_a_repeated_page_is_served_from_the_cache_with_one_query(client):
+    ArticleFactory(headline="柯城：缓存里的报道", regions=["330802"])
+    first, first_queries = get(client, LIST)
+    second, second_queries = get(client, LIST)
+    assert first.content == second.content
+    assert "缓存里的报道" in second.content.decode()
+    assert first_queries > 1
+    assert second_queries == 1  # only the content version
+
+
+def test_withdrawing_a_story_removes_it_from_cached_pages_at_once(client):
+    story = ArticleFactory(headline="柯城：即将撤下的报道", regions=["330802"])
+    for url in (LIST, story.get_absolute_url(), reverse("archive:region_detail", args=["kecheng"])):
+        assert "即将撤下的报道" in client.get(url).content.decode()
+    services.articles_unpublish(articles=Article.objects.filter(pk=story.pk))
+    assert "即将撤下的报道" not in client.get(LIST).content.decode()
+    assert client.get(story.get_absolute_url()).status_code == 404
+    region_page = client.get(reverse("archive:region_detail", args=["kecheng"]))
+    assert "即将撤下的报道" not in region_page.content.decode()
+
+
+def test_publishing_in_the_admin_shows_the_story_at_once(client, editor_client):
+    draft = ArticleFactory(draft=True, headline="柯城：刚刚发布的报道", regions=["330802"])
+    assert "刚刚发布的报道" not in client.get(LIST).content.decode()
+    editor_client.post(
+        reverse("admin:archive_article_changelist"),
+        {"action": "publish", "_selected_action": [draft.pk]},
+    )
+    assert "刚刚发布的报道" in client.get(LIST).content.decode()
+
+
+def test_renaming_a_section_in_the_admin_refreshes_cached_pages(client, editor_client):
+    story = ArticleFactory(headline="柯城：栏目改名", regions=["330802"])
+    assert story.section.name in client.get(LIST).content.decode()
+    editor_client.post(
+        reverse("admin:archive_section_change", args=[story.section.pk]),
+        {"name": "改过名的栏目", "slug": story.section.slug, "description": ""},
+    )
+    assert "改过名的栏目" in client.get(LIST).content.decode()
+
+
+def test_signed_in_editors_always_get_a_fresh_page(editor_client):
+    get(editor_client, LIST)
+    _, queries = get(editor_client, LIST)
+    assert queries > 1
+
+
+def test_not_found_pages_are_not_cached(client):
+    url = reverse("archive:contributor_detail", args=["xin-ren"])
+    assert client.get(url).status_code == 404
+    Contributor.objects.create(name="新人", slug="xin-ren")  # no version bump on this path
+    assert client.get(url).status_code == 200
