@@ -33,11 +33,24 @@ def make_stories(n, author):
         (reverse("archive:home"), {}),
         (reverse("archive:story_list"), {}),
         (reverse("archive:story_list"), {"region": "quzhou", "q": "。"}),
+        (reverse("archive:story_list"), {"region": "kecheng"}),
+        (reverse("archive:story_list"), {"date_after": "2000-01-01", "date_before": "2100-01-01"}),
+        (reverse("archive:story_list"), {"order": "oldest"}),
         (reverse("archive:region_list"), {}),
         (reverse("archive:region_detail", args=["kecheng"]), {}),
         (reverse("archive:region_detail", args=["quzhou"]), {}),
     ],
-    ids=["home", "list", "list-filtered", "regions", "county", "city"],
+    ids=[
+        "home",
+        "list",
+        "list-city-q",
+        "list-county",
+        "list-dates",
+        "list-oldest",
+        "regions",
+        "county",
+        "city",
+    ],
 )
 def test_page_queries_do_not_grow_from_5_to_50_stories(client, settings, url, params):
     settings.ARCHIVE_PAGE_SIZE = 50
@@ -74,3 +87,51 @@ def test_story_page_queries_do_not_grow_with_photos_and_bylines(client):
     assert queries_for(client, small.get_absolute_url()) == queries_for(
         client, large.get_absolute_url()
     )
+
+
+def test_deep_page_queries_do_not_grow(client, settings):
+    settings.ARCHIVE_PAGE_SIZE = 2
+    make_stories(5, ContributorFactory())
+    url = reverse("archive:story_list")
+    second = client.get(url).context["page"].next_cursor
+    few = queries_for(client, url, {"cursor": second})
+    make_stories(45, ContributorFactory())
+    deep = client.get(url)
+    for _ in range(10):
+        deep = client.get(url, {"cursor": deep.context["page"].next_cursor})
+    assert queries_for(client, url, {"cursor": deep.context["page"].next_cursor}) == few
+
+
+ADMIN_LISTS = [
+    {},
+    {"status__exact": "published"},
+    {"region": "330802"},
+    {"region": "330800"},
+]
+
+
+@pytest.mark.parametrize("params", ADMIN_LISTS, ids=["all", "status", "county", "city"])
+def test_admin_list_queries_do_not_grow(editor_client, params):
+    url = reverse("admin:archive_article_changelist")
+    author = ContributorFactory()
+    make_stories(5, author)
+    few = queries_for(editor_client, url, params)
+    make_stories(45, author)
+    assert queries_for(editor_client, url, params) == few <= MAX_QUERIES
+
+
+def test_admin_list_by_section_queries_do_not_grow(editor_client):
+    url = reverse("admin:archive_article_changelist")
+    make_stories(5, ContributorFactory())
+    section = Article.objects.first().section
+    few = queries_for(editor_client, url, {"section__id__exact": section.pk})
+    make_stories(45, ContributorFactory())
+    assert queries_for(editor_client, url, {"section__id__exact": section.pk}) == few
+
+
+def test_admin_change_form_queries_do_not_grow_with_bylines_and_regions(editor_client):
+    small = full_story(regions=["330802"], bylines=1, photos=2)
+    large = full_story(regions=["330802", "330803", "330182"], bylines=6, photos=2)
+    urls = [reverse("admin:archive_article_change", args=[a.pk]) for a in (small, large)]
+    editor_client.get(urls[0])  # warm per-process caches (content types)
+    assert queries_for(editor_client, urls[0]) == queries_for(editor_client, urls[1]) <= MAX_QUERIES

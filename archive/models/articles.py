@@ -133,6 +133,7 @@ class Article(models.Model):
         null=True,
         blank=True,
         related_name="articles",
+        db_index=False,  # article_section_idx leads with section
     )
     regions = models.ManyToManyField(
         Region, verbose_name="地区", through="ArticleRegion", related_name="articles"
@@ -207,17 +208,21 @@ class Article(models.Model):
 class ArticleRegion(models.Model):
     """A story is about a region; one of its regions may be the primary one."""
 
+    # No single-column indexes: the unique constraint leads with article and
+    # region_articles_idx with region; fewer indexes make bulk loads faster.
     article = models.ForeignKey(
         Article,
         on_delete=models.CASCADE,
         related_name="article_regions",
         verbose_name="稿件",
+        db_index=False,
     )
     region = models.ForeignKey(
         Region,
         on_delete=models.PROTECT,
         related_name="article_links",
         verbose_name="地区",
+        db_index=False,
     )
     is_primary = models.BooleanField("主要地区", default=False)
 
