@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
-.PHONY: install run test lint migrations-check clean
+.PHONY: install run test bench lint clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ test: install
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
+
+# Benchmarks against PostgreSQL (BENCH_DATABASE_URL or DATABASE_URL, else the local server).
+SIZES ?= 10000,1000000
+bench: install
+	$(PY) -m bench --sizes $(SIZES) --json bench/results.json
 
 lint: install
 	$(VENV)/bin/ruff check .

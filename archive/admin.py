@@ -2,6 +2,7 @@
 
 import nested_admin
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
@@ -18,7 +19,7 @@ from archive.models import (
     Region,
     Section,
 )
-from archive.paginators import CappedCountPaginator
+from archive.pagination import SORT_TS, CappedCountPaginator
 
 RECENT_ON_CONTRIBUTOR_PAGE = 50
 
@@ -93,6 +94,16 @@ class ContributorListFilter(admin.SimpleListFilter):
         if self.contributor is None:
             return queryset.none()
         return queryset.bylined(self.contributor, unpublished=True)
+
+
+class ListingOrderedChangeList(ChangeList):
+    """Filtered by region or contributor, the list is read in the listing index's order
+    (the same newest-first order) instead of sorting every story of a big county."""
+
+    def get_ordering(self, request, queryset):
+        if SORT_TS in queryset.query.annotations and ORDER_VAR not in self.params:
+            return ["-sort_ts", "-sort_id"]
+        return super().get_ordering(request, queryset)
 
 
 class ArticleRegionInline(PreloadedAutocompleteAdmin, nested_admin.NestedTabularInline):
@@ -179,6 +190,9 @@ class ArticleAdmin(BumpsContentVersion, PreloadedAutocompleteAdmin, nested_admin
     def unpublish(self, request, queryset):
         count = services.articles_unpublish(articles=queryset)
         self.message_user(request, f"已撤下 {count} 篇稿件。", messages.SUCCESS)
+
+    def get_changelist(self, request, **kwargs):
+        return ListingOrderedChangeList
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

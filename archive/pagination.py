@@ -1,4 +1,6 @@
-"""Keyset (cursor) pagination: every page costs one index range scan, however deep.
+"""Pagination that costs the same at any archive size.
+
+Keyset (cursor) pagination for readers: every page is one index range scan, however deep.
 
 A cursor names the last story seen — its sort time and id — and the direction to
 go from it, so "older" and "newer" links never use OFFSET. Querysets are ordered
@@ -10,7 +12,9 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import BadRequest
+from django.core.paginator import Paginator
 from django.db.models import F, Q
+from django.utils.functional import cached_property
 
 SORT_TS, SORT_ID = "sort_ts", "sort_id"
 
@@ -93,3 +97,22 @@ def keyset_page(queryset, cursor: str | None, *, per_page: int, newest_first: bo
         Cursor(True, last.sort_ts, last.sort_id).encode() if has_next else None,
         Cursor(False, first.sort_ts, first.sort_id).encode() if has_previous else None,
     )
+
+
+COUNT_CAP = 1_000
+
+
+class CappedCountPaginator(Paginator):
+    """For the admin: counts at most ``COUNT_CAP`` rows, so a page costs the same at any size.
+
+    Past the cap the admin says "超过 1000 篇" and pages up to the cap; editors
+    narrow a list with filters and search rather than paging that deep.
+    """
+
+    @cached_property
+    def count(self):
+        return self.object_list.order_by()[:COUNT_CAP].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count >= COUNT_CAP

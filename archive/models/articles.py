@@ -168,6 +168,8 @@ class Article(models.Model):
                 name="article_status_newest_idx",
             ),
             models.Index(fields=["section", "-published_at", "-id"], name="article_section_idx"),
+            # The editors' unfiltered list: every status, newest first.
+            models.Index(fields=["-published_at", "-id"], name="article_newest_idx"),
             models.Index(fields=["edition_date", "page_number"], name="article_edition_idx"),
         ]
 

@@ -9,18 +9,38 @@ import re
 
 from archive import demo
 
-_SPLIT = re.compile(r"(?<=[。！？…])(?![”’」])")
+_ENDS = "。！？…"
+_OPENING, _CLOSING = "“‘「", "”’」"
 _PLACES = ["柯城区", "建德市", "柯城", "建德", "衢州市", "杭州市", "衢州", "杭州"]
 _PLACE_RE = re.compile("|".join(_PLACES))
 
 
-def demo_sentences() -> list[str]:
-    sentences = []
-    for story in demo.STORIES:
-        for kind, text in story["body"]:
-            if kind == "paragraph":
-                sentences.extend(s for s in _SPLIT.split(text) if len(s) >= 8)
+def sentences_of(text: str) -> list[str]:
+    """Sentences, never cutting inside a quotation, so quote marks stay paired."""
+    sentences, start, depth = [], 0, 0
+    for i, char in enumerate(text):
+        if char in _OPENING:
+            depth += 1
+        elif char in _CLOSING:
+            depth = max(0, depth - 1)
+        next_char = text[i + 1 : i + 2]
+        if char in _ENDS and depth == 0 and next_char not in _ENDS + _CLOSING:
+            sentences.append(text[start : i + 1])
+            start = i + 1
+    if text[start:]:
+        sentences.append(text[start:])
     return sentences
+
+
+def demo_sentences() -> list[str]:
+    return [
+        sentence
+        for story in demo.STORIES
+        for kind, text in story["body"]
+        if kind == "paragraph"
+        for sentence in sentences_of(text)
+        if len(sentence) >= 8
+    ]
 
 
 def localised(sentence: str, county: str, county_short: str, city: str, city_short: str) -> str:

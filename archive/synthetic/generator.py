@@ -30,12 +30,14 @@ def pick(rng: random.Random, items: list, cumulative: list[float]):
 
 
 def contributors(seed: int, count: int, counties: list[tuple[str, str]]) -> list[dict]:
-    """``count`` people and organisations: names repeat, as names do."""
+    """``count`` people (about 85%) and organisations; names repeat, as names do.
+
+    The first k of any longer list are the same k, so a database can grow its stock.
+    """
     rng = random.Random(f"contributors-{seed}")
-    people = int(count * 0.85)
     rows, seen = [], {}
-    for i in range(count):
-        if i < people:
+    for _ in range(count):
+        if rng.random() < 0.85:
             given = "".join(rng.choice(corpus.GIVEN) for _ in range(rng.choice((1, 2, 2))))
             name, kind = rng.choice(corpus.SURNAMES) + given, "person"
         else:
@@ -67,6 +69,7 @@ class World:
     people: list[int]  # contributor ids, most prolific first
     organisations: list[int]
     now: datetime.datetime
+    zone: datetime.tzinfo  # the paper's time zone: edition dates are local dates
     county_weights: list[float] = field(init=False)
     section_weights: list[float] = field(init=False)
     people_weights: list[float] = field(init=False)
@@ -118,7 +121,7 @@ def body_for(rng: random.Random, sentences: list[str]) -> str:
         if len(paragraph) >= rng.randint(2, 4):
             blocks.append(("paragraph", "".join(paragraph)))
             paragraph = []
-            if len(blocks) % 5 == 3:
+            if len(blocks) % 5 == 3 and length < target:  # a subhead always has text under it
                 blocks.append(("subhead", rng.choice(corpus.SUBHEADS)))
     if paragraph:
         blocks.append(("paragraph", "".join(paragraph)))
@@ -158,10 +161,8 @@ def chunk(
         headline = f"{county['short_name']}：{rng.choice(corpus.HEADLINE_PHRASES)}"
         if rng.random() < 0.5:
             headline += f" {rng.choice(corpus.HEADLINE_PHRASES)}"
-        edition = (
-            at.astimezone(datetime.timezone(datetime.timedelta(hours=8))).date() if at else None
-        )
-        stamp = at or world.now
+        edition = at.astimezone(world.zone).date() if at else None
+        stamp = min(at, world.now) if at else world.now  # nothing was created in the future
         out.articles.append(
             (
                 article_id,
@@ -208,3 +209,16 @@ def chunk(
             photo_id += 1
         out.listings.extend((facet, subject, article_id, at) for facet, subject in sorted(listed))
     return out, photo_id
+
+
+def without_articles_before(rows: Chunk, first_kept: int) -> Chunk:
+    """The chunk without the stories whose ids come before ``first_kept``, nor their rows."""
+    photos = [p for p in rows.photos if p[1] >= first_kept]
+    kept_photos = {p[0] for p in photos}
+    return Chunk(
+        articles=[a for a in rows.articles if a[0] >= first_kept],
+        article_regions=[r for r in rows.article_regions if r[0] >= first_kept],
+        photos=photos,
+        credits=[c for c in rows.credits if (c[1] or 0) >= first_kept or c[2] in kept_photos],
+        listings=[row for row in rows.listings if row[2] >= first_kept],
+    )

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max
+from django.db.models.functions import Coalesce, Least, Now
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -45,24 +46,25 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, articles, seed, contributors, chunk, no_progress, **options):
-        if articles < 0 or chunk < 1:
-            raise CommandError("--articles 不能为负数，--chunk 至少为 1。")
+        if articles < 0 or chunk < 1 or contributors < 2:
+            raise CommandError("--articles 不能为负数，--chunk 至少为 1，--contributors 至少为 2。")
         done = Article.objects.filter(origin=Article.Origin.SYNTHETIC).count()
         if done >= articles:
             self.stdout.write(f"已有 {done} 篇合成报道，无需生成。")
             return
         world = self.world(seed, contributors)
         bar = tqdm(total=articles, initial=done, unit="篇", disable=no_progress, desc="生成报道")
-        # Interrupted chunks roll back whole; a run resumes at the next unfinished chunk.
-        index = -(-done // chunk)
+        # Interrupted chunks roll back whole; a run resumes inside the chunk it stopped
+        # in (a smaller earlier run may have ended mid-chunk), so the content only
+        # depends on the seed and the size.
         try:
             while done < articles:
-                size = min(chunk, articles - done)
+                index, skip = divmod(done, chunk)
+                size = min(chunk, articles - index * chunk)
                 with transaction.atomic():
-                    self.write_chunk(world, seed, index, size)
-                done += size
-                index += 1
-                bar.update(size)
+                    self.write_chunk(world, seed, index, size, skip)
+                done += size - skip
+                bar.update(size - skip)
         except KeyboardInterrupt:
             bar.close()
             self.reset_sequences()
@@ -72,8 +74,10 @@ class Command(BaseCommand):
         bar.close()
         self.reset_sequences()
         if connection.vendor == "postgresql":
+            # Statistics for the planner, and a visibility map for index-only scans.
+            # (VACUUM cannot run inside a transaction, as in tests; ANALYZE can.)
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"合成报道共 {done} 篇。"))
 
     def world(self, seed: int, count: int) -> gen.World:
@@ -109,15 +113,16 @@ class Command(BaseCommand):
             people=[pk for pk, kind in kinds if kind == Contributor.Kind.PERSON],
             organisations=[pk for pk, kind in kinds if kind == Contributor.Kind.ORGANISATION],
             now=timezone.now().replace(microsecond=0),
+            zone=timezone.get_default_timezone(),
         )
 
     def create_contributors(self, seed: int, count: int, synthetic) -> None:
-        synthetic.filter(credits__isnull=True).delete()
+        """Add the synthetic contributors this database lacks (the list is prefix-stable)."""
+        existing = synthetic.count()
         taken = set(Contributor.objects.values_list("slug", flat=True))
         rows = []
-        for row in gen.contributors(
-            seed, count, [(r.name, r.short_name) for r in Region.objects.counties()]
-        ):
+        counties = [(r.name, r.short_name) for r in Region.objects.counties()]
+        for row in gen.contributors(seed, count, counties)[existing:]:
             slug, n = row["slug"], 1
             while slug in taken:
                 n += 1
@@ -126,15 +131,29 @@ class Command(BaseCommand):
             rows.append(Contributor(**row | {"slug": slug}, description=gen.SYNTHETIC_MARK))
         Contributor.objects.bulk_create(rows, batch_size=2000)
 
-    def write_chunk(self, world: gen.World, seed: int, index: int, size: int) -> None:
+    def write_chunk(self, world: gen.World, seed: int, index: int, size: int, skip: int) -> None:
+        """Write chunk ``index`` but its first ``skip`` stories (already written)."""
         next_article = (Article.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
         next_photo = (Photo.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
         rows, _ = gen.chunk(
-            world, seed, index, first_article_id=next_article, first_photo_id=next_photo, size=size
+            world,
+            seed,
+            index,
+            first_article_id=next_article - skip,  # the skipped stories' ids are never used
+            first_photo_id=next_photo,
+            size=size,
         )
+        if skip:
+            rows = gen.without_articles_before(rows, next_article)
         for model, attribute, columns in TABLES:
             write = copy_rows if connection.vendor == "postgresql" else insert_rows
             write(model, columns, getattr(rows, attribute))
+        if connection.vendor != "postgresql":
+            # bulk_create stamps auto_now fields with the insert time; restore the story's own.
+            Article.objects.filter(pk__gte=next_article).update(
+                created_at=Coalesce(Least("published_at", Now()), Now()),
+                updated_at=Coalesce(Least("published_at", Now()), Now()),
+            )
         ContentVersion.bump()
 
     def reset_sequences(self) -> None:
