@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import time
@@ -19,9 +20,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
+from bench.measure import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 RATIO_TARGET, FLOOR_TARGET, QUERY_TARGET = 1.5, 10.0, 10
+MODES = ("cache", "nocache")
 
 
 def database_url(base: str, name: str) -> str:
@@ -43,7 +47,8 @@ def run(args, env, capture=False):
     )  # fmt: skip
 
 
-def measure_size(size: int, options) -> dict:
+def prepare(size: int, options) -> tuple[dict, dict]:
+    """The environment for this size's database, created, migrated and filled."""
     name = f"xianzhi_bench_{size}"
     ensure_database(options.database_url, name)
     env = os.environ | {
@@ -51,16 +56,45 @@ def measure_size(size: int, options) -> dict:
         "DJANGO_SETTINGS_MODULE": "bench.settings",
     }
     run(["manage.py", "migrate", "--noinput", "-v0"], env)
+    with psycopg.connect(env["DATABASE_URL"].replace("postgres://", "postgresql://", 1)) as conn:
+        query = "SELECT count(*) FROM archive_article WHERE origin = 'synthetic'"
+        existing = conn.execute(query).fetchone()[0]
     start = time.perf_counter()
     run(
         ["manage.py", "generate_archive", "--articles", str(size), "--seed", str(options.seed)], env
     )
-    generated_s = time.perf_counter() - start
-    result = {"generate_s": round(generated_s, 1)}
-    for mode in ("cache", "nocache"):
-        args = ["-m", "bench.measure", str(options.reps), str(options.warmup), mode]
-        result[mode] = json.loads(run(args, env, capture=True).stdout)
-    return result
+    generated = {"generate_s": round(time.perf_counter() - start, 1), "generated": size - existing}
+    return env, generated
+
+
+def merge(rounds: list[dict]) -> dict:
+    """One result from several rounds: every sample counts towards the median and p95."""
+    merged = rounds[-1]
+    for name, page in merged["pages"].items():
+        samples = [s for r in rounds for s in r["pages"][name].pop("samples_ms")]
+        page.update(
+            median_ms=statistics.median(samples),
+            p95_ms=percentile(samples, 95),
+            samples=len(samples),
+        )
+    return merged
+
+
+def measure(sizes: list[int], options) -> dict[int, dict]:
+    """Rounds that alternate sizes, so a slow spell of the machine hits every size alike."""
+    prepared = {size: prepare(size, options) for size in sizes}
+    samples = {(size, mode): [] for size in sizes for mode in MODES}
+    for _ in range(options.rounds):
+        for size in sizes:
+            for mode in MODES:
+                args = ["-m", "bench.measure", str(options.reps), str(options.warmup), mode]
+                samples[size, mode].append(
+                    json.loads(run(args, prepared[size][0], capture=True).stdout)
+                )
+    return {
+        size: prepared[size][1] | {mode: merge(samples[size, mode]) for mode in MODES}
+        for size in sizes
+    }
 
 
 def table(sizes: list[int], results: dict[int, dict], mode: str) -> tuple[list[str], dict]:
@@ -105,7 +139,11 @@ def report(sizes: list[int], results: dict[int, dict]) -> tuple[str, list[str]]:
                 if len(queries) > 1 or max(queries) > QUERY_TARGET:
                     failures.append(f"{name}: queries {sorted(queries)}")
     for s in sizes:
-        lines.append(f"generate_archive --articles {s}: {results[s]['generate_s']} s")
+        made = results[s]["generated"]
+        lines.append(
+            f"generate_archive --articles {s}: {results[s]['generate_s']} s"
+            + (f" ({made} stories generated)" if made else " (database reused)")
+        )
     return "\n".join(lines), failures
 
 
@@ -114,7 +152,8 @@ def main():
     parser.add_argument("--sizes", default="10000,1000000")
     parser.add_argument("--json", dest="json_path", default="bench/results.json")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--reps", type=int, default=30)
+    parser.add_argument("--reps", type=int, default=30, help="timed requests per page and round")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds, alternating the sizes")
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument(
         "--database-url",
@@ -125,7 +164,7 @@ def main():
     )
     options = parser.parse_args()
     sizes = sorted(int(s) for s in options.sizes.split(","))
-    results = {size: measure_size(size, options) for size in sizes}
+    results = measure(sizes, options)
     table, failures = report(sizes, results)
     print(table)
     print("\n".join(["", "targets met"] if not failures else ["", "TARGETS MISSED:", *failures]))

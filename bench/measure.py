@@ -3,6 +3,7 @@
 Run by ``python -m bench`` in a fresh process per database size.
 """
 
+import gc
 import json
 import statistics
 import sys
@@ -117,13 +118,16 @@ def main(reps: int, warmup: int, page_cache: bool) -> dict:
     def client_for(kind):
         return editor if kind == "admin" else reader
 
-    for _ in range(warmup):
-        for _name, kind, url in targets:
-            assert client_for(kind).get(url).status_code == 200, url
-    timings = {name: [] for name, _kind, _url in targets}
-    for _ in range(reps):  # round-robin, so drift hits every page alike
-        for name, kind, url in targets:
-            client = client_for(kind)
+    # Each page on its own: warm-up, then its repetitions back to back, after a
+    # garbage collection, so one page's allocations do not land on another's clock.
+    timings = {}
+    for name, kind, url in targets:
+        client = client_for(kind)
+        for _ in range(warmup):
+            assert client.get(url).status_code == 200, url
+        gc.collect()
+        timings[name] = []
+        for _ in range(reps):
             start = time.perf_counter()
             client.get(url)
             timings[name].append((time.perf_counter() - start) * 1000)
@@ -137,6 +141,7 @@ def main(reps: int, warmup: int, page_cache: bool) -> dict:
             "url": url,
             "median_ms": statistics.median(timings[name]),
             "p95_ms": percentile(timings[name], 95),
+            "samples_ms": timings[name],
             "queries": len(queries),
         }
     return {"pages": results, "about": about, "reps": reps, "page_cache": page_cache}

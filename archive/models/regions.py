@@ -82,16 +82,3 @@ class Region(models.Model):
 
     def get_absolute_url(self):
         return reverse("archive:region_detail", args=[self.slug])
-
-    @property
-    def code_prefix(self) -> str:
-        """The leading digits every region inside this one shares (GB/T 2260 is hierarchical)."""
-        if self.level == self.Level.PROVINCE:
-            return self.code[:2]
-        if self.level == self.Level.CITY:
-            return self.code[:4]
-        return self.code
-
-    def with_descendants(self):
-        """This region and every region inside it, as a QuerySet."""
-        return Region.objects.filter(code__startswith=self.code_prefix)
