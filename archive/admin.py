@@ -3,9 +3,11 @@
 import nested_admin
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
+from nested_admin.formsets import NestedInlineFormSet
 
 from archive import listings, services
 from archive.admin_widgets import PreloadedAutocompleteAdmin
@@ -106,8 +108,21 @@ class ListingOrderedChangeList(ChangeList):
         return super().get_ordering(request, queryset)
 
 
+class ArticleRegionFormSet(NestedInlineFormSet):
+    def clean(self):
+        super().clean()
+        primary = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("is_primary") and not form.cleaned_data.get("DELETE")
+        ]
+        if len(primary) > 1:
+            raise ValidationError("一篇稿件只能有一个主要地区。")
+
+
 class ArticleRegionInline(PreloadedAutocompleteAdmin, nested_admin.NestedTabularInline):
     model = ArticleRegion
+    formset = ArticleRegionFormSet
     autocomplete_fields = ["region"]
     extra = 0
     min_num = 1

@@ -519,6 +519,25 @@ def test_editor_cannot_save_a_story_after_removing_every_region(editor_client, k
     assert list(kecheng.regions.values_list("code", flat=True)) == ["330802"]
 
 
+def test_editor_cannot_give_a_story_two_primary_regions(editor_client, kecheng):
+    response = editor_client.get(change_url(kecheng))
+    data = form_data(response)
+    prefix = inline_prefix(response, ArticleRegionInline)
+    assert data[f"{prefix}-0-is_primary"] == "on"
+    qujiang = Region.objects.get(code="330803")
+    add_inline_row(data, prefix, region=qujiang.pk, is_primary="on")
+
+    response = editor_client.post(change_url(kecheng), {**data, "_save": "保存"})
+
+    assertContains(response, "一篇稿件只能有一个主要地区。")
+    assert list(kecheng.regions.values_list("code", flat=True)) == ["330802"]
+
+    data.pop(f"{prefix}-1-is_primary")  # as a secondary region it is fine
+    response = editor_client.post(change_url(kecheng), {**data, "_save": "保存"})
+    assert response.status_code == 302
+    assert sorted(kecheng.regions.values_list("code", flat=True)) == ["330802", "330803"]
+
+
 def test_editor_cannot_tag_a_story_with_the_same_region_twice(editor_client, kecheng):
     response = editor_client.get(change_url(kecheng))
     data = form_data(response)
