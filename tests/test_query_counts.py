@@ -64,6 +64,15 @@ def test_page_queries_do_not_grow_from_5_to_50_stories(client, settings, url, pa
     assert many <= MAX_QUERIES
 
 
+def test_city_and_section_list_queries_do_not_grow(client, settings):
+    settings.ARCHIVE_PAGE_SIZE = 50
+    make_stories(5, ContributorFactory())
+    params = {"region": "quzhou", "section": Article.objects.first().section.slug}
+    few = queries_for(client, reverse("archive:story_list"), params)
+    make_stories(45, ContributorFactory())
+    assert queries_for(client, reverse("archive:story_list"), params) == few <= MAX_QUERIES
+
+
 def test_list_page_shows_all_50_stories_in_the_same_queries(client, settings):
     settings.ARCHIVE_PAGE_SIZE = 50
     make_stories(50, ContributorFactory())
