@@ -135,3 +135,12 @@ def test_malformed_cursor_is_a_400_that_echoes_nothing(client, url, cursor):
 )
 def test_unknown_objects_are_404(client, url):
     assert client.get(url).status_code == 404
+
+
+def test_error_pages_speak_chinese_and_lead_back_to_the_archive(client):
+    missing = client.get("/stories/999999999/")
+    assert "找不到这个页面" in missing.content.decode()
+    bad = client.get(reverse("archive:story_list"), {"cursor": "zzz"})
+    assert bad.status_code == 400
+    assert "请求有误" in bad.content.decode()
+    assert 'href="/stories/"' in bad.content.decode()
