@@ -82,7 +82,9 @@ class ContributorListFilter(admin.SimpleListFilter):
     @cached_property
     def contributor(self):
         value = self.value() or ""
-        return Contributor.objects.filter(pk=value).first() if value.isdigit() else None
+        # isascii: "²".isdigit() is true, and would reach the database as a bad id.
+        valid = value.isascii() and value.isdigit()
+        return Contributor.objects.filter(pk=value).first() if valid else None
 
     def lookups(self, request, model_admin):
         if self.contributor is not None:
@@ -305,3 +307,8 @@ class RegionAdmin(BumpsContentVersion, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # The gazetteer comes from a data migration; stories point at it.
         return False
+
+    def get_readonly_fields(self, request, obj=None):
+        # A region's place in the hierarchy (its code) decides which lists include
+        # its stories; names and slugs may be corrected, the hierarchy may not.
+        return ["code", "level", "parent"] if obj else []

@@ -105,7 +105,7 @@ COUNT_CAP = 1_000
 class CappedCountPaginator(Paginator):
     """For the admin: counts at most ``COUNT_CAP`` rows, so a page costs the same at any size.
 
-    Past the cap the admin says "超过 1000 篇" and pages up to the cap; editors
+    Past the cap the admin says "至少 1000 篇" and pages up to the cap; editors
     narrow a list with filters and search rather than paging that deep.
     """
 

@@ -896,3 +896,23 @@ def test_create_editor_again_gives_a_new_password_and_retires_the_old(client, db
     assert second != first
     assert not client.login(username="editor", password=first)
     assert client.login(username="editor", password=second)
+
+
+def test_a_non_ascii_digit_contributor_filter_lists_nothing_instead_of_failing(editor_client, demo):
+    response = editor_client.get(CHANGELIST + "?contributor=²")
+    assert response.status_code == 200
+    assert listed_headlines(response) == []
+
+
+def test_a_regions_code_and_parent_cannot_be_changed_in_the_admin(editor_client):
+    kecheng = Region.objects.get(code="330802")
+    url = reverse("admin:archive_region_change", args=[kecheng.pk])
+    lishui = Region.objects.get(code="331100")
+    response = editor_client.post(
+        url,
+        {"code": "331199", "name": "柯城区", "short_name": "柯城", "level": "county",
+         "parent": lishui.pk, "slug": "kecheng"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    kecheng.refresh_from_db()
+    assert (kecheng.code, kecheng.parent.code) == ("330802", "330800")

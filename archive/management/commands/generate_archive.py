@@ -64,6 +64,7 @@ class Command(BaseCommand):
             bulkload.restore_indexes(INDEXED)  # after a run that was killed outright
         done = Article.objects.filter(origin=Article.Origin.SYNTHETIC).count()
         if done >= articles:
+            self.reset_sequences()  # a run killed after its last chunk left them behind
             self.stdout.write(f"已有 {done} 篇合成报道，无需生成。")
             return
         world = self.world(seed, contributors)
