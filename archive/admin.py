@@ -9,7 +9,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from nested_admin.formsets import NestedInlineFormSet
 
-from archive import listings, services
+from archive import derived, services
 from archive.admin_widgets import PreloadedAutocompleteAdmin
 from archive.models import (
     Article,
@@ -22,6 +22,7 @@ from archive.models import (
     Section,
 )
 from archive.pagination import SORT_TS, CappedCountPaginator
+from archive.search import documents
 
 RECENT_ON_CONTRIBUTOR_PAGE = 50
 
@@ -40,6 +41,18 @@ class BumpsContentVersion:
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         ContentVersion.bump()
+
+
+class RefreshesSearchOnRename:
+    """Stories are found by the names of their contributors and regions: a rename
+    rewrites the search documents of every story that names the renamed record."""
+
+    mention = ""  # keyword of documents.refresh_mentioning
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"name", "short_name"} & set(form.changed_data):
+            documents.refresh_mentioning(**{self.mention: obj.pk})
 
 
 class RegionListFilter(admin.SimpleListFilter):
@@ -214,7 +227,7 @@ class ArticleAdmin(BumpsContentVersion, PreloadedAutocompleteAdmin, nested_admin
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # Regions, bylines and photo credits are saved by now: re-derive the listing rows.
-        listings.refresh([form.instance.pk])
+        derived.refresh([form.instance.pk])
 
     def view_on_site(self, obj):
         # Only a public story has a public page; a draft's would be a 404.
@@ -222,7 +235,8 @@ class ArticleAdmin(BumpsContentVersion, PreloadedAutocompleteAdmin, nested_admin
 
 
 @admin.register(Contributor)
-class ContributorAdmin(BumpsContentVersion, admin.ModelAdmin):
+class ContributorAdmin(RefreshesSearchOnRename, BumpsContentVersion, admin.ModelAdmin):
+    mention = "contributor_id"
     list_display = ["name", "kind", "description", "slug"]
     list_filter = ["kind"]
     search_fields = ["name", "slug", "description"]
@@ -296,7 +310,8 @@ class SectionAdmin(BumpsContentVersion, admin.ModelAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(BumpsContentVersion, admin.ModelAdmin):
+class RegionAdmin(RefreshesSearchOnRename, BumpsContentVersion, admin.ModelAdmin):
+    mention = "region_id"
     list_display = ["name", "code", "level", "parent", "slug"]
     list_filter = ["level"]
     search_fields = ["name", "short_name", "code", "slug"]

@@ -4,11 +4,10 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 
-from archive import text
 from archive.models import Article, Contributor, Region, Section
+from archive.search.terms import Query
 
 MAX_QUERY_LENGTH = 100
 # The paper's archive starts in 1949; anything far outside is a typo or a probe.
@@ -38,6 +37,19 @@ class ContributorField(forms.CharField):
         if contributor is None:
             raise forms.ValidationError("没有找到这位作者。")
         return contributor
+
+
+class SearchField(forms.CharField):
+    """The reader's query, parsed; text with no letter or digit in it is an error."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value or not value.strip():
+            return Query()
+        query = Query.parse(value)
+        if not query:
+            raise forms.ValidationError("请输入要查找的文字、字母或数字。")
+        return query
 
 
 class StoryFilterForm(forms.Form):
@@ -74,6 +86,15 @@ class ContributorFilter(django_filters.Filter):
         return qs.bylined(value) if value else qs
 
 
+class SearchFilter(django_filters.Filter):
+    """Validates ``q``; the view pages the search itself (``archive.search.listing``)."""
+
+    field_class = SearchField
+
+    def filter(self, qs, value):
+        return qs
+
+
 class StoryFilter(django_filters.FilterSet):
     region = RegionFilter(label="地区", max_length=50)
     section = django_filters.ModelChoiceFilter(
@@ -83,10 +104,10 @@ class StoryFilter(django_filters.FilterSet):
         empty_label="全部栏目",
     )
     author = ContributorFilter(label="作者", max_length=120)
-    q = django_filters.CharFilter(label="关键词", method="filter_text", max_length=MAX_QUERY_LENGTH)
+    q = SearchFilter(label="关键词", max_length=MAX_QUERY_LENGTH)
     order = django_filters.ChoiceFilter(
         label="排序",
-        choices=[("newest", "最新在前"), ("oldest", "最早在前")],
+        choices=[("newest", "最新在前"), ("oldest", "最早在前"), ("relevance", "相关度")],
         empty_label=None,
         method="keep",  # the view pages in this order
     )
@@ -106,7 +127,7 @@ class StoryFilter(django_filters.FilterSet):
         fields: list[str] = []
         form = StoryFilterForm
 
-    OLDEST = "oldest"
+    OLDEST, RELEVANCE = "oldest", "relevance"
 
     def keep(self, queryset, name, value):
         return queryset
@@ -118,18 +139,3 @@ class StoryFilter(django_filters.FilterSet):
 
     def filter_date_before(self, queryset, name, value):
         return queryset.filter(published_at__lt=start_of_day(value + datetime.timedelta(days=1)))
-
-    def filter_text(self, queryset, name, value):
-        """Every word must occur in the kicker, headline, subtitle, lede or body.
-
-        A plain substring match; segmented full-text search comes later.
-        """
-        for word in text.fold(value).split():
-            queryset = queryset.filter(
-                Q(headline__icontains=word)
-                | Q(kicker__icontains=word)
-                | Q(subtitle__icontains=word)
-                | Q(lede__icontains=word)
-                | Q(body__icontains=word)
-            )
-        return queryset

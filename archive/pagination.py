@@ -24,20 +24,23 @@ class Cursor:
     forward: bool  # True: continue in the list's order; False: go back
     ts: datetime.datetime
     pk: int
+    tier: int | None = None  # which of several querysets read in turn (relevance order)
 
     def encode(self) -> str:
         micros = round(self.ts.timestamp() * 1_000_000)
-        return f"{'n' if self.forward else 'p'}{micros}.{self.pk}"
+        tier = "" if self.tier is None else f".{self.tier}"
+        return f"{'n' if self.forward else 'p'}{micros}.{self.pk}{tier}"
 
     @classmethod
     def decode(cls, value: str) -> "Cursor":
         try:
             direction, rest = value[0], value[1:]
-            micros, pk = rest.split(".")
-            if direction not in "np" or not micros.lstrip("-").isdigit() or not pk.isdigit():
+            micros, pk, *tier = rest.split(".")
+            numbers = [micros.lstrip("-"), pk, *tier]
+            if direction not in "np" or len(tier) > 1 or not all(n.isdigit() for n in numbers):
                 raise ValueError
             ts = datetime.datetime.fromtimestamp(int(micros) / 1_000_000, tz=datetime.UTC)
-            return cls(direction == "n", ts, int(pk))
+            return cls(direction == "n", ts, int(pk), int(tier[0]) if tier else None)
         except (ValueError, IndexError, OverflowError, OSError) as error:
             raise BadRequest("无效的翻页参数。") from error
 
@@ -66,12 +69,9 @@ def sortable(queryset):
     return queryset.annotate(sort_ts=F("published_at"), sort_id=F("pk"))
 
 
-def keyset_page(queryset, cursor: str | None, *, per_page: int, newest_first: bool = True):
-    """One page of ``queryset`` after (or before) ``cursor``; a malformed cursor is a 400."""
+def ordered(queryset, position: Cursor | None, *, descending: bool):
+    """``queryset`` beyond ``position``, ordered in the given direction."""
     queryset = sortable(queryset)
-    position = Cursor.decode(cursor) if cursor else None
-    forward = position.forward if position else True
-    descending = newest_first == forward
     if position:
         if descending:
             queryset = queryset.filter(sort_ts__lte=position.ts).filter(
@@ -82,20 +82,66 @@ def keyset_page(queryset, cursor: str | None, *, per_page: int, newest_first: bo
                 Q(sort_ts__gt=position.ts) | Q(sort_id__gt=position.pk)
             )
     order = ("-sort_ts", "-sort_id") if descending else ("sort_ts", "sort_id")
-    rows = list(queryset.order_by(*order)[: per_page + 1])
-    more = len(rows) > per_page
-    rows = rows[:per_page]
+    return queryset.order_by(*order)
+
+
+def _rows(tier, position: Cursor | None, *, descending: bool, limit: int) -> list:
+    """Up to ``limit`` rows of ``tier`` beyond ``position``: a queryset, or an object
+    that reads its own rows (``archive.search.listing.SearchTier``)."""
+    if hasattr(tier, "rows"):
+        return tier.rows(position, descending=descending, limit=limit)
+    return list(ordered(tier, position, descending=descending)[:limit])
+
+
+def keyset_page(queryset, cursor: str | None, *, per_page: int, newest_first: bool = True):
+    """One page of ``queryset`` after (or before) ``cursor``; a malformed cursor is a 400."""
+    return tiered_page([queryset], cursor, per_page=per_page, newest_first=newest_first)
+
+
+def tiered_page(tiers: list, cursor: str | None, *, per_page: int, newest_first: bool = True):
+    """One page of several querysets read one after the other, each by keyset.
+
+    Search by relevance reads "every term in the title" and then "the rest" this
+    way: each tier is an index range scan like any list, and a page that straddles
+    two tiers costs one more query. Cursors of a multi-tier list name their tier.
+    """
+    position = Cursor.decode(cursor) if cursor else None
+    tiered = len(tiers) > 1
+    if position and (position.tier is not None) != tiered:
+        raise BadRequest("无效的翻页参数。")
+    start = (position.tier or 0) if position else 0
+    if start >= len(tiers):
+        raise BadRequest("无效的翻页参数。")
+    forward = position.forward if position else True
+    descending = newest_first == forward
+    found: list[tuple[int, object]] = []
+    for tier in range(start, len(tiers)) if forward else range(start, -1, -1):
+        rows = _rows(
+            tiers[tier],
+            position if tier == start else None,
+            descending=descending,
+            limit=per_page + 1 - len(found),
+        )
+        found += [(tier, row) for row in rows]
+        if len(found) > per_page:
+            break
+    more = len(found) > per_page
+    found = found[:per_page]
     if not forward:
-        rows.reverse()
-    if not rows:
+        found.reverse()
+    if not found:
         return KeysetPage([], None, None)
     has_next = more if forward else position is not None
     has_previous = position is not None if forward else more
-    first, last = rows[0], rows[-1]
+    (first_tier, first), (last_tier, last) = found[0], found[-1]
+
+    def cursor_at(forward: bool, tier: int, row) -> str:
+        return Cursor(forward, row.sort_ts, row.sort_id, tier if tiered else None).encode()
+
     return KeysetPage(
-        rows,
-        Cursor(True, last.sort_ts, last.sort_id).encode() if has_next else None,
-        Cursor(False, first.sort_ts, first.sort_id).encode() if has_previous else None,
+        [row for _, row in found],
+        cursor_at(True, last_tier, last) if has_next else None,
+        cursor_at(False, first_tier, first) if has_previous else None,
     )
 
 

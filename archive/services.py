@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from archive import body as body_text
-from archive import listings
+from archive import derived
 from archive.models import (
     Article,
     ArticleRegion,
@@ -101,7 +101,7 @@ def article_create(
             )
             for i, (name, kind, role) in enumerate(spec.get("credits", ()))
         )
-    listings.refresh([article.pk])
+    derived.refresh([article.pk])
     return article
 
 
@@ -117,7 +117,7 @@ def articles_publish(*, articles, at: datetime.datetime | None = None) -> int:
     count = Article.objects.filter(pk__in=ids).update(
         status=Article.Status.PUBLISHED, version=F("version") + 1, updated_at=timezone.now()
     )
-    listings.refresh(ids)  # stories published "now" got a publication time
+    derived.refresh(ids)  # stories published "now" got a publication time
     return count
 
 

@@ -7,7 +7,10 @@ from archive import counts
 from archive.filters import StoryFilter
 from archive.models import Article, Contributor, Credit, Photo, Region
 from archive.pagecache import cached_page
-from archive.pagination import keyset_page
+from archive.pagination import keyset_page, tiered_page
+from archive.search import highlight
+from archive.search import listing as search_listing
+from archive.search.terms import Query
 
 HOME_STORIES = 10
 PHOTO_STORIES = 12  # stories whose photos a contributor page shows
@@ -75,9 +78,20 @@ def story_list(request):
     valid = not filterset.is_bound or filterset.is_valid()
     stories = filterset.qs if valid else filterset.queryset.none()
     data = filterset.form.cleaned_data if filterset.is_bound and valid else {}
-    page = _paginate(
-        request, stories.for_listing(), newest_first=data.get("order") != StoryFilter.OLDEST
-    )
+    query = data.get("q") or Query()
+    newest_first = data.get("order") != StoryFilter.OLDEST
+    if not query:
+        page = _paginate(request, stories.for_listing(), newest_first=newest_first)
+    else:
+        relevance = data.get("order") == StoryFilter.RELEVANCE
+        page = tiered_page(
+            search_listing.tiers(stories.for_search_results(), query, relevance=relevance),
+            request.GET.get("cursor"),
+            per_page=settings.ARCHIVE_PAGE_SIZE,
+            newest_first=newest_first or relevance,
+        )
+    if query:
+        _mark_matches(page, query)
     return render(
         request,
         "archive/story_list.html",
@@ -89,6 +103,22 @@ def story_list(request):
             "page_query": _query_without(request.GET),
         },
     )
+
+
+def _mark_matches(page, query: Query) -> None:
+    """Give each found story its headline with matches marked and a snippet around the
+    first match in its text."""
+    for story in page:
+        story.marked_headline = highlight.highlight(story.headline, query.terms)
+        story.marked_kicker = highlight.highlight(story.kicker, query.terms)
+        story.snippet = highlight.snippet(
+            [
+                story.lede,
+                *(block.text for block in story.body_blocks()),
+                *(photo.caption for photo in story.photos.all()),
+            ],
+            query.terms,
+        )
 
 
 def _approximate_count(data) -> int | None:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 from faker import Faker
 
-from archive import listings
+from archive import derived
 from archive.models import Article, ArticleRegion, Contributor, Credit, Photo, Region, Section
 
 fake = Faker("zh_CN")
@@ -98,7 +98,7 @@ class ArticleFactory(DjangoModelFactory):
                 region = Region.objects.get(code=region)
             ArticleRegion.objects.create(article=self, region=region, is_primary=i == 0)
         if create:
-            listings.refresh([self.pk])  # as every write path does
+            derived.refresh([self.pk])  # as every write path does
 
 
 class ListedCreditFactory(DjangoModelFactory):
@@ -112,7 +112,7 @@ class ListedCreditFactory(DjangoModelFactory):
     @factory.post_generation
     def refresh_listings(self, create, extracted, **kwargs):
         if create:
-            listings.refresh([self.article_id or self.photo.article_id])
+            derived.refresh([self.article_id or self.photo.article_id])
 
 
 class BylineFactory(ListedCreditFactory):

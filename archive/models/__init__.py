@@ -2,6 +2,7 @@ from .articles import Article, ArticleRegion, Credit, Photo, Section
 from .contributors import Contributor
 from .listings import StoryListing
 from .regions import Region
+from .search import SearchDocument
 from .versions import ContentVersion
 
 __all__ = [
@@ -12,6 +13,7 @@ __all__ = [
     "Credit",
     "Photo",
     "Region",
+    "SearchDocument",
     "Section",
     "StoryListing",
 ]

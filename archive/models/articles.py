@@ -1,7 +1,10 @@
+import functools
+import operator
 from dataclasses import dataclass, field
 
-from django.db import models
-from django.db.models import F, Prefetch
+from django.db import connections, models
+from django.db.models import F, Prefetch, Q, Value
+from django.db.models.functions import StrIndex
 from django.urls import reverse
 from django.utils import timezone
 
@@ -10,6 +13,7 @@ from archive import body, pinyin
 from .contributors import Contributor
 from .listings import StoryListing
 from .regions import Region
+from .search import IndexMatch
 from .slugs import unique_slug
 
 
@@ -38,6 +42,9 @@ class Section(models.Model):
         if not self.slug:
             self.slug = unique_slug(Section, pinyin.slugify(self.name))
         super().save(*args, **kwargs)
+
+
+_SEARCH_AT = "search_at_{}"  # where a search term first occurs in the story's document
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -72,6 +79,55 @@ class ArticleQuerySet(models.QuerySet):
                     Prefetch("credits", queryset=Credit.objects.select_related("contributor"))
                 ),
             )
+        )
+
+    def for_search_results(self):
+        """A listing plus the lede, body and captions that search snippets quote."""
+        return self._with_credits_and_regions().prefetch_related(
+            Prefetch("photos", queryset=Photo.objects.only("article_id", "caption", "order"))
+        )
+
+    def matching(self, query, *, indexed: bool = True):
+        """Stories whose text contains every term of ``query`` (an ``archive.search.terms.Query``).
+
+        The text is the story's ``SearchDocument``: title fields, region names, lede,
+        body, captions and contributors' names. The substring check, on every
+        database, decides; on PostgreSQL, ``indexed`` adds the bigram index condition
+        that lets the planner find rare terms without reading every story.
+        """
+        if not query:
+            return self
+        queryset = self
+        if _SEARCH_AT.format(0) not in self.query.annotations:
+            positions = {
+                _SEARCH_AT.format(i): StrIndex("search_document__document", Value(term))
+                for i, term in enumerate(query.terms)
+            }
+            queryset = self.alias(**positions).filter(**{f"{n}__gt": 0 for n in positions})
+        if indexed and connections[self.db].vendor == "postgresql":
+            queryset = queryset.filter(IndexMatch("search_document__vector", query.tsquery()))
+        return queryset
+
+    def in_title(self, query, *, indexed: bool = True):
+        """Matching stories with every term in the title part: kicker, headline, subtitle
+        or the names of the story's regions (the first tier of the relevance order)."""
+        queryset = self.matching(query, indexed=False)
+        title_length = F("search_document__title_length")
+        names = [_SEARCH_AT.format(i) for i in range(len(query.terms))]
+        queryset = queryset.filter(**{f"{name}__lte": title_length for name in names})
+        if indexed and connections[self.db].vendor == "postgresql":
+            queryset = queryset.filter(
+                IndexMatch("search_document__title_vector", query.tsquery())
+            )
+        return queryset
+
+    def beyond_title(self, query, *, indexed: bool = True):
+        """Matching stories with some term only outside the title part (the second tier)."""
+        queryset = self.matching(query, indexed=indexed)
+        title_length = F("search_document__title_length")
+        names = [_SEARCH_AT.format(i) for i in range(len(query.terms))]
+        return queryset.filter(
+            functools.reduce(operator.or_, (Q(**{f"{n}__gt": title_length}) for n in names))
         )
 
     def in_region(self, region: Region, *, unpublished: bool = False):

@@ -17,14 +17,16 @@ from archive.models import (
     Credit,
     Photo,
     Region,
+    SearchDocument,
     Section,
     StoryListing,
 )
+from archive.search import documents
 from archive.synthetic import corpus
 from archive.synthetic import generator as gen
 
 # Secondary indexes worth building once after a big load rather than row by row.
-INDEXED = [Article, ArticleRegion, StoryListing]
+INDEXED = [Article, ArticleRegion, StoryListing, SearchDocument]
 DEFER_FROM = 100_000
 
 TABLES = [
@@ -170,6 +172,9 @@ class Command(BaseCommand):
         for model, attribute, columns in TABLES:
             write = copy_rows if connection.vendor == "postgresql" else insert_rows
             write(model, columns, getattr(rows, attribute))
+        # Search documents are read back from the rows just written: one code path for
+        # every way a story enters the archive.
+        documents.copy_range(next_article, next_article + size - skip - 1)
         if connection.vendor != "postgresql":
             # bulk_create stamps auto_now fields with the insert time; restore the story's own.
             Article.objects.filter(pk__gte=next_article).update(

@@ -1,0 +1,157 @@
+"""Keeping each story's ``SearchDocument`` in step with the story.
+
+``refresh`` serves the write paths (admin, services, importer): a few queries
+for any number of stories, then one upsert. ``copy_range`` serves bulk loads
+(the generator, ``rebuild_search_index``): the same documents, written by COPY.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import connection
+
+from archive import body
+from archive.models import Article, ArticleRegion, Credit, Photo, SearchDocument
+from archive.search import terms
+from archive.text import fold
+
+TABLE = SearchDocument._meta.db_table
+COLUMNS = ("article_id", "document", "title_length", "vector", "title_vector")
+
+
+def _lines(values: Iterable[str]) -> str:
+    return "\n".join(line for line in (" ".join((v or "").split()) for v in values) if line)
+
+
+def compose(*, title: Iterable[str], rest: Iterable[str]) -> tuple[str, int]:
+    """The search document of a story's title fields and other text, and its title length.
+
+    One line per field or paragraph, whitespace collapsed, so a phrase never spans two.
+    """
+    title_text, rest_text = _lines(title), _lines(rest)
+    document = "\n".join(part for part in (title_text, rest_text) if part)
+    return fold(document), len(fold(title_text))
+
+
+def _texts(article_ids: list[int]) -> Iterable[tuple[int, str, int]]:
+    """(article id, document, title length) for every story among ``article_ids``."""
+    regions, names, captions = defaultdict(list), defaultdict(list), defaultdict(list)
+    for article_id, name, short_name in (
+        ArticleRegion.objects.filter(article_id__in=article_ids)
+        .order_by("article_id", "-is_primary", "region__code")
+        .values_list("article_id", "region__name", "region__short_name")
+    ):
+        regions[article_id] += [name] if short_name in name else [name, short_name]
+    for article_id, name in (
+        Credit.objects.filter(article_id__in=article_ids)
+        .order_by("article_id", "order", "pk")
+        .values_list("article_id", "contributor__name")
+    ):
+        names[article_id].append(name)
+    for article_id, caption in (
+        Photo.objects.filter(article_id__in=article_ids)
+        .order_by("article_id", "order", "pk")
+        .values_list("article_id", "caption")
+    ):
+        captions[article_id].append(caption)
+    for article_id, name in (
+        Credit.objects.filter(photo__article_id__in=article_ids)
+        .order_by("photo__article_id", "photo__order", "photo_id", "order", "pk")
+        .values_list("photo__article_id", "contributor__name")
+    ):
+        names[article_id].append(name)
+    for pk, kicker, headline, subtitle, lede, text, byline in (
+        Article.objects.filter(pk__in=article_ids)
+        .order_by("pk")
+        .values_list("pk", "kicker", "headline", "subtitle", "lede", "body", "byline")
+    ):
+        document, title_length = compose(
+            title=[kicker, headline, subtitle, *regions[pk]],
+            rest=[
+                lede,
+                *(block.text for block in body.parse(text)),
+                *captions[pk],
+                byline,
+                *names[pk],
+            ],
+        )
+        yield pk, document, title_length
+
+
+def _row(article_id: int, document: str, title_length: int) -> tuple:
+    """The table row, with the token vectors as text (PostgreSQL casts them on input)."""
+    if connection.vendor != "postgresql":
+        return article_id, document, title_length, None, None
+    return (
+        article_id,
+        document,
+        title_length,
+        terms.document_tsvector(document),
+        terms.document_tsvector(document[:title_length]),
+    )
+
+
+def refresh(article_ids: Iterable[int]) -> None:
+    """Rewrite the search documents of these stories (deleted stories lose theirs)."""
+    article_ids = sorted(set(article_ids))
+    if not article_ids:
+        return
+    rows = [_row(*text) for text in _texts(article_ids)]
+    SearchDocument.objects.filter(article_id__in=article_ids).delete()
+    cast = "%s::tsvector" if connection.vendor == "postgresql" else "%s"
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES (%s, %s, %s, {cast}, {cast})",
+            rows,
+        )
+
+
+def copy_range(first_id: int, last_id: int) -> int:
+    """Write the documents of stories ``first_id``..``last_id`` that have none; return how many.
+
+    For bulk loads: on PostgreSQL by COPY, elsewhere by plain inserts.
+    """
+    ids = list(
+        Article.objects.filter(pk__range=(first_id, last_id), search_document__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        return 0
+    if connection.vendor != "postgresql":
+        refresh(ids)
+        return len(ids)
+    rows = [_row(*text) for text in _texts(ids)]  # its queries cannot run during the COPY
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {TABLE} ({', '.join(COLUMNS)}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+    return len(ids)
+
+
+BATCH = 2_000
+
+
+def refresh_mentioning(*, contributor_id: int | None = None, region_id: int | None = None) -> int:
+    """Refresh the documents of every story naming this contributor or tagged with this
+    region (after a rename), in batches; return how many stories."""
+    if contributor_id is not None:
+        ids = set(
+            Credit.objects.filter(contributor_id=contributor_id, article__isnull=False).values_list(
+                "article_id", flat=True
+            )
+        ) | set(
+            Credit.objects.filter(contributor_id=contributor_id, photo__isnull=False).values_list(
+                "photo__article_id", flat=True
+            )
+        )
+    else:
+        ids = set(
+            ArticleRegion.objects.filter(region_id=region_id).values_list("article_id", flat=True)
+        )
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), BATCH):
+        refresh(ordered[start : start + BATCH])
+    return len(ordered)
