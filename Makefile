@@ -17,6 +17,7 @@ install: $(VENV)/.installed
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+	$(PY) manage.py rebuild_search_index --missing --no-progress
 	$(PY) manage.py create_editor --url http://127.0.0.1:$(PORT)/admin/
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 

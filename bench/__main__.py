@@ -26,6 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 RATIO_TARGET, FLOOR_TARGET, QUERY_TARGET = 1.5, 10.0, 10
 MODES = ("cache", "nocache")
+# Search (issue 4), at the largest size: p95 per query and order, speed-up over icontains.
+NEWEST_P95, RELEVANCE_P95, SPEEDUP_TARGET = 150.0, 300.0, 20.0
 
 
 def database_url(base: str, name: str) -> str:
@@ -64,6 +66,10 @@ def prepare(size: int, options) -> tuple[dict, dict]:
         ["manage.py", "generate_archive", "--articles", str(size), "--seed", str(options.seed)], env
     )
     generated = {"generate_s": round(time.perf_counter() - start, 1), "generated": size - existing}
+    if options.reindex:
+        start = time.perf_counter()
+        run(["manage.py", "rebuild_search_index"], env)
+        generated["reindex_s"] = round(time.perf_counter() - start, 1)
     return env, generated
 
 
@@ -84,17 +90,23 @@ def measure(sizes: list[int], options) -> dict[int, dict]:
     """Rounds that alternate sizes, so a slow spell of the machine hits every size alike."""
     prepared = {size: prepare(size, options) for size in sizes}
     samples = {(size, mode): [] for size in sizes for mode in MODES}
-    for _ in range(options.rounds):
+    for _ in range(options.rounds if "pages" in options.parts else 0):
         for size in sizes:
             for mode in MODES:
                 args = ["-m", "bench.measure", str(options.reps), str(options.warmup), mode]
                 samples[size, mode].append(
                     json.loads(run(args, prepared[size][0], capture=True).stdout)
                 )
-    return {
-        size: prepared[size][1] | {mode: merge(samples[size, mode]) for mode in MODES}
+    results = {
+        size: prepared[size][1]
+        | ({mode: merge(samples[size, mode]) for mode in MODES} if samples[size, MODES[0]] else {})
         for size in sizes
     }
+    if "search" in options.parts:
+        for size in sizes:
+            args = ["-m", "bench.search", str(options.search_reps), "2", str(options.slow_reps)]
+            results[size]["search"] = json.loads(run(args, prepared[size][0], capture=True).stdout)
+    return results
 
 
 def table(sizes: list[int], results: dict[int, dict], mode: str) -> tuple[list[str], dict]:
@@ -120,11 +132,73 @@ def table(sizes: list[int], results: dict[int, dict], mode: str) -> tuple[list[s
     return lines, derived
 
 
+def search_report(sizes: list[int], results: dict[int, dict]) -> tuple[list[str], list[str]]:
+    """Targets (issue 4): recall 100% and no false match at every size; at the largest,
+    p95 per query under 150 ms newest first and 300 ms by relevance (alone and with a
+    county), and the search's first page ≥ 20× faster than icontains over all queries."""
+    lines, failures = [], []
+    variants = ("all newest", "county newest", "all relevance", "county relevance")
+    for size in sizes:
+        found = results[size]["search"]
+        head = (
+            f"{'query':14}{'in sample':>10}{'recall':>8}{'false':>6}"
+            + "".join(f"{'p95 ' + v:>22}" for v in variants)
+            + f"{'q':>4}{'icontains':>11}{'search':>8}{'×':>7}"
+        )
+        lines += ["", f"== search, {size} stories (county: {found['county']}) ==", head]
+        lines.append("-" * len(head))
+        plain_total = search_total = 0.0
+        for entry in found["queries"]:
+            recall, pages = entry["recall"], entry["pages"]
+            orm = [entry["orm all"], entry["orm county"]]
+            plain = sum(o["icontains_median_ms"] for o in orm)
+            searched = sum(o["search_median_ms"] for o in orm)
+            plain_total, search_total = plain_total + plain, search_total + searched
+            lines.append(
+                f"{entry['query']:14}{recall['truth']:>10}{recall['recall']:>8.0%}"
+                f"{recall['false']:>6}"
+                + "".join(f"{pages[v]['p95_ms']:>22.1f}" for v in variants)
+                + f"{max(p['queries'] for p in pages.values()):>4}"
+                + f"{plain:>11.1f}{searched:>8.1f}{plain / searched:>7.1f}"
+            )
+            if recall["missed"] or recall["false"]:
+                failures.append(f"search {size} {entry['query']}: recall {recall}")
+            if size == sizes[-1]:
+                for variant in variants:
+                    limit = NEWEST_P95 if "newest" in variant else RELEVANCE_P95
+                    if pages[variant]["p95_ms"] > limit:
+                        failures.append(
+                            f"search {entry['query']} {variant}: p95 "
+                            f"{pages[variant]['p95_ms']:.1f} ms > {limit} ms"
+                        )
+        speedup = plain_total / search_total
+        lines.append(
+            f"icontains {plain_total:.0f} ms, search {search_total:.0f} ms in all "
+            f"(first page, medians summed): {speedup:.1f}× faster"
+        )
+        found["speedup"] = round(speedup, 1)
+        if size == sizes[-1] and speedup < SPEEDUP_TARGET:
+            failures.append(f"search speed-up {speedup:.1f}× < {SPEEDUP_TARGET}×")
+        sizes_mib = found["sizes"]
+        lines.append(
+            "search table {search_table_total_mib} MiB in all (heap {search_table_heap_mib}, "
+            "GIN {search_vector_gin_mib} + title GIN {search_title_gin_mib}); "
+            "stories table {articles_total_mib} MiB".format(**sizes_mib)
+        )
+        if "reindex_s" in results[size]:
+            lines.append(f"rebuild_search_index: {results[size]['reindex_s']} s")
+    return lines, failures
+
+
 def report(sizes: list[int], results: dict[int, dict]) -> tuple[str, list[str]]:
     """Targets: medians flat in both modes; public pages near the floor as served (cached);
     query counts (of the uncached work) equal across sizes and small."""
     lines, failures = [], []
+    if "search" in results[sizes[0]]:
+        lines, failures = search_report(sizes, results)
     for mode, title in (("cache", "as served (page cache on)"), ("nocache", "page cache off")):
+        if mode not in results[sizes[0]]:
+            continue
         rows, derived = table(sizes, results, mode)
         lines += ["", f"== {title} ==", *rows]
         for name, (ratio, over_floor, kind) in derived.items():
@@ -156,6 +230,14 @@ def main():
     parser.add_argument("--rounds", type=int, default=3, help="rounds, alternating the sizes")
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument(
+        "--parts", default="pages,search", help="what to measure: pages, search or both"
+    )
+    parser.add_argument("--search-reps", type=int, default=10, help="timed requests per query")
+    parser.add_argument("--slow-reps", type=int, default=2, help="timed icontains runs per query")
+    parser.add_argument(
+        "--reindex", action="store_true", help="time a full rebuild_search_index per size"
+    )
+    parser.add_argument(
         "--database-url",
         default=os.environ.get("BENCH_DATABASE_URL")
         or os.environ.get("DATABASE_URL")
@@ -163,6 +245,7 @@ def main():
         help="a PostgreSQL server to create the benchmark databases on",
     )
     options = parser.parse_args()
+    options.parts = set(options.parts.split(","))
     sizes = sorted(int(s) for s in options.sizes.split(","))
     results = measure(sizes, options)
     table, failures = report(sizes, results)
@@ -179,6 +262,9 @@ def main():
                     "ratio": RATIO_TARGET,
                     "x_floor": FLOOR_TARGET,
                     "queries": QUERY_TARGET,
+                    "search_newest_p95_ms": NEWEST_P95,
+                    "search_relevance_p95_ms": RELEVANCE_P95,
+                    "search_speedup": SPEEDUP_TARGET,
                 },
                 "failures": failures,
             },
