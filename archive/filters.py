@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from archive.models import Article, Contributor, Region, Section
-from archive.search.terms import Query
+from archive.search.terms import MAX_TERMS, Query
 
 MAX_QUERY_LENGTH = 100
 # The paper's archive starts in 1949; anything far outside is a typo or a probe.
@@ -49,6 +49,8 @@ class SearchField(forms.CharField):
         query = Query.parse(value)
         if not query:
             raise forms.ValidationError("请输入要查找的文字、字母或数字。")
+        if len(query.terms) > MAX_TERMS:
+            raise forms.ValidationError(f"关键词最多 {MAX_TERMS} 个，请减少一些再查找。")
         return query
 
 

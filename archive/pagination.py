@@ -102,8 +102,8 @@ def tiered_page(tiers: list, cursor: str | None, *, per_page: int, newest_first:
     """One page of several querysets read one after the other, each by keyset.
 
     Search by relevance reads "every term in the title" and then "the rest" this
-    way: each tier is an index range scan like any list, and a page that straddles
-    two tiers costs one more query. Cursors of a multi-tier list name their tier.
+    way: each tier is read like any list, and a page that straddles two tiers also
+    reads the next one. Cursors of a multi-tier list name their tier.
     """
     position = Cursor.decode(cursor) if cursor else None
     tiered = len(tiers) > 1

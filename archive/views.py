@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from archive import counts
 from archive.filters import StoryFilter
 from archive.models import Article, Contributor, Credit, Photo, Region
+from archive.models.articles import prefetch_search_results
 from archive.pagecache import cached_page
 from archive.pagination import keyset_page, tiered_page
 from archive.search import highlight
@@ -85,12 +86,13 @@ def story_list(request):
     else:
         relevance = data.get("order") == StoryFilter.RELEVANCE
         page = tiered_page(
-            search_listing.tiers(stories.for_search_results(), query, relevance=relevance),
+            search_listing.tiers(stories.select_related("section"), query, relevance=relevance),
             request.GET.get("cursor"),
             per_page=settings.ARCHIVE_PAGE_SIZE,
             newest_first=newest_first or relevance,
         )
     if query:
+        prefetch_search_results(page.object_list)
         _mark_matches(page, query)
     return render(
         request,

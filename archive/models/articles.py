@@ -47,6 +47,29 @@ class Section(models.Model):
 _SEARCH_AT = "search_at_{}"  # where a search term first occurs in the story's document
 
 
+def _listing_prefetches() -> list[Prefetch]:
+    return [
+        Prefetch("credits", queryset=Credit.objects.select_related("contributor")),
+        Prefetch(
+            "article_regions",
+            queryset=ArticleRegion.objects.select_related("region").order_by(
+                "-is_primary", "region__code"
+            ),
+        ),
+    ]
+
+
+def prefetch_search_results(articles: list) -> None:
+    """What a search result shows besides the story's own row (read with its section):
+    credits, regions, and the captions snippets quote. Applied once to the page's
+    stories, after paging, since a page may be read from several queries."""
+    models.prefetch_related_objects(
+        articles,
+        *_listing_prefetches(),
+        Prefetch("photos", queryset=Photo.objects.only("article_id", "caption", "order")),
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """The one visibility rule: published, and its publication time has come."""
@@ -60,15 +83,7 @@ class ArticleQuerySet(models.QuerySet):
         return self._with_credits_and_regions().defer("body", "lede")
 
     def _with_credits_and_regions(self):
-        return self.select_related("section").prefetch_related(
-            Prefetch("credits", queryset=Credit.objects.select_related("contributor")),
-            Prefetch(
-                "article_regions",
-                queryset=ArticleRegion.objects.select_related("region").order_by(
-                    "-is_primary", "region__code"
-                ),
-            ),
-        )
+        return self.select_related("section").prefetch_related(*_listing_prefetches())
 
     def for_reading(self):
         """A listing plus body and photos with their credits: what a story page shows."""
@@ -79,12 +94,6 @@ class ArticleQuerySet(models.QuerySet):
                     Prefetch("credits", queryset=Credit.objects.select_related("contributor"))
                 ),
             )
-        )
-
-    def for_search_results(self):
-        """A listing plus the lede, body and captions that search snippets quote."""
-        return self._with_credits_and_regions().prefetch_related(
-            Prefetch("photos", queryset=Photo.objects.only("article_id", "caption", "order"))
         )
 
     def matching(self, query, *, indexed: bool = True):
@@ -116,9 +125,7 @@ class ArticleQuerySet(models.QuerySet):
         names = [_SEARCH_AT.format(i) for i in range(len(query.terms))]
         queryset = queryset.filter(**{f"{name}__lte": title_length for name in names})
         if indexed and connections[self.db].vendor == "postgresql":
-            queryset = queryset.filter(
-                IndexMatch("search_document__title_vector", query.tsquery())
-            )
+            queryset = queryset.filter(IndexMatch("search_document__title_vector", query.tsquery()))
         return queryset
 
     def beyond_title(self, query, *, indexed: bool = True):

@@ -106,7 +106,7 @@ class Query:
             if runs(term) and term not in terms:
                 terms.append(term)
         kept = [t for t in terms if not any(t != other and t in other for other in terms)]
-        return cls(tuple(kept[:MAX_TERMS]))
+        return cls(tuple(kept))
 
     def __bool__(self) -> bool:
         return bool(self.terms)

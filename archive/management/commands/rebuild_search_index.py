@@ -68,6 +68,11 @@ class Command(BaseCommand):
     def clear(self) -> None:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
+                if connection.in_atomic_block:
+                    # Inside one transaction (tests), pending deferred foreign-key
+                    # checks would forbid TRUNCATE: run them now.
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
                 cursor.execute(f"TRUNCATE {documents.TABLE}")
         else:
             SearchDocument.objects.all().delete()

@@ -1,0 +1,136 @@
+"""The search index stays current on every write path, and rebuilds in bulk.
+
+Editors' saves, contributor and region renames, the generator and
+`rebuild_search_index` all change what a reader's search finds.
+"""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+
+from archive.models import Article, Contributor, Region, SearchDocument
+from tests.factories import ArticleFactory, BylineFactory
+from tests.test_admin import change_url, form_data
+
+pytestmark = pytest.mark.django_db
+
+POSTGRES = connection.vendor == "postgresql"
+
+
+def found(client, q: str) -> str:
+    response = client.get(reverse("archive:story_list"), {"q": q})
+    assert response.status_code == 200
+    return response.content.decode().replace("<mark>", "").replace("</mark>", "")
+
+
+def gin_indexes() -> set[str]:
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "archive_searchdocument")
+    return {name for name in constraints if name.endswith("_gin")}
+
+
+def test_an_editors_correction_is_what_search_finds(client, editor_client, demo):
+    story = Article.objects.get(headline__startswith="柯城")
+    assert "柯城：进入新赛道" in found(client, "春华秋实")
+    data = form_data(editor_client.get(change_url(story)))
+    data["body"] = data["body"].replace("春华秋实又一年。", "秋收冬藏又一年。")
+
+    response = editor_client.post(change_url(story), {**data, "_save": "保存"})
+
+    assert response.status_code == 302
+    assert "柯城：进入新赛道" not in found(client, "春华秋实")
+    assert "柯城：进入新赛道" in found(client, "秋收冬藏")
+
+
+def test_renaming_a_contributor_in_the_admin_finds_their_stories_by_the_new_name(
+    client, editor_client
+):
+    story = ArticleFactory(headline="衢江：高标准农田建设", regions=["330803"])
+    writer = BylineFactory(article=story, contributor__name="章立新").contributor
+    url = reverse("admin:archive_contributor_change", args=[writer.pk])
+    data = form_data(editor_client.get(url), form_id="contributor_form")
+    data["name"] = "章立鑫"
+
+    assert editor_client.post(url, data).status_code == 302
+
+    assert "衢江：高标准农田建设" in found(client, "章立鑫")
+    assert "衢江：高标准农田建设" not in found(client, "章立新")
+
+
+def test_renaming_a_region_in_the_admin_finds_its_stories_by_the_new_name(client, editor_client):
+    ArticleFactory(headline="龙港：城市更新提速", body="新城建设。", regions=["330383"])
+    region = Region.objects.get(code="330383")
+    url = reverse("admin:archive_region_change", args=[region.pk])
+    data = form_data(editor_client.get(url), form_id="region_form")
+    data["name"], data["short_name"] = "龙港新市", "龙港新"
+
+    assert editor_client.post(url, data).status_code == 302
+
+    assert "龙港：城市更新提速" in found(client, "龙港新市")
+
+
+def test_rebuild_recreates_every_document_and_the_indexes(client):
+    stories = ArticleFactory.create_batch(3, body="洋溪街道盘活闲置资产。", regions=["330182"])
+    SearchDocument.objects.all().delete()
+    assert "洋溪街道" not in found(client, "洋溪")  # the headline is random: check the snippet
+
+    out = io.StringIO()
+    call_command("rebuild_search_index", no_progress=True, stdout=out)
+
+    assert SearchDocument.objects.count() == 3
+    assert "已为 3 篇报道建立检索文档" in out.getvalue()
+    page = found(client, "洋溪街道")
+    assert all(story.get_absolute_url() in page for story in stories)
+    if POSTGRES:
+        assert gin_indexes() == {"search_vector_gin", "search_title_gin"}
+
+
+def test_rebuild_with_missing_fills_only_the_gaps():
+    first, second = ArticleFactory.create_batch(2, body="康养产业。")
+    SearchDocument.objects.filter(article=second).delete()
+    kept = SearchDocument.objects.get(article=first)
+    SearchDocument.objects.filter(article=first).update(document="旧文档")
+
+    call_command("rebuild_search_index", missing=True, no_progress=True, stdout=io.StringIO())
+
+    assert SearchDocument.objects.get(article=first).document == "旧文档"  # left alone
+    assert "康养产业" in SearchDocument.objects.get(article=second).document
+    assert kept.title_length >= 0
+
+
+def test_rebuild_of_an_empty_archive_says_so():
+    out = io.StringIO()
+    call_command("rebuild_search_index", no_progress=True, stdout=out)
+    assert "没有报道" in out.getvalue()
+    assert not SearchDocument.objects.exists()
+
+
+def test_generated_stories_are_searchable_at_once(client):
+    call_command(
+        "generate_archive",
+        articles=30,
+        contributors=40,
+        chunk=20,
+        no_progress=True,
+        stdout=io.StringIO(),
+    )
+    assert SearchDocument.objects.count() == Article.objects.count() == 30
+    # Every synthetic story names its county: the county's stories are found by it.
+    story = Article.objects.published().filter(regions__level=Region.Level.COUNTY).first()
+    county = story.regions.first()
+    assert story.get_absolute_url() in found(client, county.short_name)
+    if POSTGRES:
+        assert gin_indexes() == {"search_vector_gin", "search_title_gin"}
+        assert not SearchDocument.objects.filter(vector__isnull=True).exists()
+
+
+def test_a_contributor_is_found_by_name_on_photo_credits_too(client):
+    from tests.factories import PhotoCreditFactory
+
+    story = ArticleFactory(headline="建德：新安江畔春来早", regions=["330182"])
+    PhotoCreditFactory(photo__article=story, contributor__name="许军")
+    assert "建德：新安江畔春来早" in found(client, "许军")
+    assert Contributor.objects.filter(name="许军").exists()
