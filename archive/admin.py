@@ -1,9 +1,12 @@
 """The editors' admin. Filters never list the big tables; multi-model writes go through services."""
 
+import functools
+
 import nested_admin
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
@@ -52,7 +55,11 @@ class RefreshesSearchOnRename:
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and {"name", "short_name"} & set(form.changed_data):
-            documents.refresh_mentioning(**{self.mention: obj.pk})
+            # After the rename commits, in batches: a region may be named by a fifth of
+            # the archive, and the admin's own transaction should not hold them all.
+            transaction.on_commit(
+                functools.partial(documents.refresh_mentioning, **{self.mention: obj.pk})
+            )
 
 
 class RegionListFilter(admin.SimpleListFilter):

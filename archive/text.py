@@ -27,15 +27,38 @@ _WIDE_ALNUM = {
 }
 
 
+# Lower case one character at a time, so folding never depends on context: Greek
+# final sigma folds like any sigma, and İ (whose lower case is two characters) to i.
+_SPECIAL_LOWER = {ord("ς"): ord("σ"), ord("İ"): ord("i")}
+
+
+def _lower(code: int) -> int:
+    if code in _SPECIAL_LOWER:
+        return _SPECIAL_LOWER[code]
+    lower = chr(code).lower()
+    return ord(lower) if len(lower) == 1 else code
+
+
 @functools.cache
 def _table() -> dict[int, int]:
     dictionary = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
-    table = dict(_WIDE_ALNUM)
+    simplified = {}
     for line in dictionary.read_text(encoding="utf-8").splitlines():
         traditional, _, readings = line.partition("\t")
         readings = readings.split()
         if len(traditional) == 1 and traditional not in readings and len(readings[0]) == 1:
-            table[ord(traditional)] = ord(readings[0])
+            simplified[ord(traditional)] = ord(readings[0])
+    table = dict(_WIDE_ALNUM)
+    for code, target in simplified.items():
+        seen = {code}
+        while target in simplified and target not in seen:  # 薴 → 苧 → 苎
+            seen.add(target)
+            target = simplified[target]
+        table[code] = target
+    for code in range(sys.maxunicode + 1):
+        target = _lower(table.get(code, code))
+        if target != code:
+            table[code] = target
     return table
 
 
@@ -54,11 +77,12 @@ LONG = 200  # from this length a vectorised lookup beats str.translate
 def fold(value: str) -> str:
     """Traditional to Simplified, full-width letters and digits to ASCII, lower case.
 
-    One character in, one character out (but for the rare letter whose lower case is
-    longer), so positions in the folded text are positions in the original.
+    Strictly one character for one character, so positions in the folded text are
+    positions in the original, and a folded text contains the folded form of every
+    substring of the original.
     """
     value = value or ""
     if len(value) < LONG:
-        return value.translate(_table()).lower()
+        return value.translate(_table())
     codes = np.frombuffer(value.encode("utf-32-le"), dtype=np.uint32)
-    return _array()[codes].tobytes().decode("utf-32-le").lower()
+    return _array()[codes].tobytes().decode("utf-32-le")

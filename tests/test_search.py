@@ -265,24 +265,32 @@ def test_a_write_path_refresh_replaces_the_old_text_in_search(client):
     assert found(client, "带鱼") == {"渔民节"}
 
 
-def test_renaming_a_contributor_in_the_admin_renames_them_in_search(client, editor_client):
+def test_renaming_a_contributor_in_the_admin_renames_them_in_search(
+    client, editor_client, django_capture_on_commit_callbacks
+):
     contributor = ContributorFactory(name="王晓明")
     BylineFactory(article=story("乡村振兴见闻", regions=["330802"]), contributor=contributor)
     url = reverse("admin:archive_contributor_change", args=[contributor.pk])
     data = form_data(editor_client.get(url), "contributor_form")
     data["name"] = "王小明"
-    assert editor_client.post(url, {**data, "_save": "保存"}).status_code == 302
+    # The stories naming it are refreshed once the rename commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert editor_client.post(url, {**data, "_save": "保存"}).status_code == 302
     assert found(client, "王晓明") == set()
     assert found(client, "王小明") == {"乡村振兴见闻"}
 
 
-def test_renaming_a_region_in_the_admin_renames_it_in_search(client, editor_client, region):
+def test_renaming_a_region_in_the_admin_renames_it_in_search(
+    client, editor_client, region, django_capture_on_commit_callbacks
+):
     qujiang = region("330803")
     story("一则乡村新闻", body="村里新修了一条路。", regions=["330803"])
     url = reverse("admin:archive_region_change", args=[qujiang.pk])
     data = form_data(editor_client.get(url), "region_form")
     data.update(name="衢江新区", short_name="衢江新")
-    assert editor_client.post(url, {**data, "_save": "保存"}).status_code == 302
+    # The stories naming it are refreshed once the rename commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert editor_client.post(url, {**data, "_save": "保存"}).status_code == 302
     assert found(client, "衢江新区") == {"一则乡村新闻"}
     assert found(client, "衢江区") == set()
 

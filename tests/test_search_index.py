@@ -12,7 +12,7 @@ from django.db import connection
 from django.urls import reverse
 
 from archive.models import Article, Contributor, Region, SearchDocument
-from tests.factories import ArticleFactory, BylineFactory
+from tests.factories import ArticleFactory
 from tests.test_admin import change_url, form_data
 
 pytestmark = pytest.mark.django_db
@@ -43,33 +43,6 @@ def test_an_editors_correction_is_what_search_finds(client, editor_client, demo)
     assert response.status_code == 302
     assert "柯城：进入新赛道" not in found(client, "春华秋实")
     assert "柯城：进入新赛道" in found(client, "秋收冬藏")
-
-
-def test_renaming_a_contributor_in_the_admin_finds_their_stories_by_the_new_name(
-    client, editor_client
-):
-    story = ArticleFactory(headline="衢江：高标准农田建设", regions=["330803"])
-    writer = BylineFactory(article=story, contributor__name="章立新").contributor
-    url = reverse("admin:archive_contributor_change", args=[writer.pk])
-    data = form_data(editor_client.get(url), form_id="contributor_form")
-    data["name"] = "章立鑫"
-
-    assert editor_client.post(url, data).status_code == 302
-
-    assert "衢江：高标准农田建设" in found(client, "章立鑫")
-    assert "衢江：高标准农田建设" not in found(client, "章立新")
-
-
-def test_renaming_a_region_in_the_admin_finds_its_stories_by_the_new_name(client, editor_client):
-    ArticleFactory(headline="龙港：城市更新提速", body="新城建设。", regions=["330383"])
-    region = Region.objects.get(code="330383")
-    url = reverse("admin:archive_region_change", args=[region.pk])
-    data = form_data(editor_client.get(url), form_id="region_form")
-    data["name"], data["short_name"] = "龙港新市", "龙港新"
-
-    assert editor_client.post(url, data).status_code == 302
-
-    assert "龙港：城市更新提速" in found(client, "龙港新市")
 
 
 def test_rebuild_recreates_every_document_and_the_indexes(client):
@@ -134,3 +107,32 @@ def test_a_contributor_is_found_by_name_on_photo_credits_too(client):
     PhotoCreditFactory(photo__article=story, contributor__name="许军")
     assert "建德：新安江畔春来早" in found(client, "许军")
     assert Contributor.objects.filter(name="许军").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "query"),
+    [
+        ("ΟΔΟΣ", "οδος"),  # a capital sigma and a final sigma fold alike
+        ("ΟΔΟΣΑ", "ΟΔΟΣ"),
+        ("İSTANBUL", "istanbul"),  # İ lower-cases to two characters; it folds to one
+        ("苎麻", "薴麻"),  # Traditional 薴 → 苧 → 苎: the table follows the chain to its end
+    ],
+)
+def test_folding_is_per_character_so_every_substring_is_found(client, text, query):
+    story = ArticleFactory(body=f"档案里写着{text}。", regions=["330802"])
+    assert story.get_absolute_url() in found(client, query)
+
+
+def test_a_pasted_zero_width_space_does_not_break_a_query(client):
+    story = ArticleFactory(body="柯城光电产业。", regions=["330802"])
+    assert story.get_absolute_url() in found(client, "\u200b光电\ufeff产业")
+
+
+def test_refreshing_a_story_twice_overwrites_its_document():
+    from archive.search import documents
+
+    story = ArticleFactory(body="第一稿。")
+    Article.objects.filter(pk=story.pk).update(body="第二稿。")
+    documents.refresh([story.pk])
+    documents.refresh([story.pk])
+    assert "第二稿" in SearchDocument.objects.get(article=story).document

@@ -8,7 +8,7 @@ for any number of stories, then one upsert. ``copy_range`` serves bulk loads
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import connection
+from django.db import connection, transaction
 
 from archive import body
 from archive.models import Article, ArticleRegion, Credit, Photo, SearchDocument
@@ -92,16 +92,20 @@ def _row(article_id: int, document: str, title_length: int) -> tuple:
 
 
 def refresh(article_ids: Iterable[int]) -> None:
-    """Rewrite the search documents of these stories (deleted stories lose theirs)."""
+    """Rewrite the search documents of these stories (a deleted story's went with it).
+
+    An upsert, so two overlapping refreshes of one story both succeed: the later wins.
+    """
     article_ids = sorted(set(article_ids))
     if not article_ids:
         return
     rows = [_row(*text) for text in _texts(article_ids)]
-    SearchDocument.objects.filter(article_id__in=article_ids).delete()
     cast = "%s::tsvector" if connection.vendor == "postgresql" else "%s"
+    updates = ", ".join(f"{column} = EXCLUDED.{column}" for column in COLUMNS[1:])
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES (%s, %s, %s, {cast}, {cast})",
+            f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES (%s, %s, %s, {cast}, {cast}) "
+            f"ON CONFLICT (article_id) DO UPDATE SET {updates}",
             rows,
         )
 
@@ -136,7 +140,8 @@ BATCH = 2_000
 
 def refresh_mentioning(*, contributor_id: int | None = None, region_id: int | None = None) -> int:
     """Refresh the documents of every story naming this contributor or tagged with this
-    region (after a rename), in batches; return how many stories."""
+    region (after a rename), in batches of one transaction each, so no batch holds its
+    stories' rows for long; return how many stories."""
     if contributor_id is not None:
         ids = set(
             Credit.objects.filter(contributor_id=contributor_id, article__isnull=False).values_list(
@@ -153,5 +158,6 @@ def refresh_mentioning(*, contributor_id: int | None = None, region_id: int | No
         )
     ordered = sorted(ids)
     for start in range(0, len(ordered), BATCH):
-        refresh(ordered[start : start + BATCH])
+        with transaction.atomic():
+            refresh(ordered[start : start + BATCH])
     return len(ordered)

@@ -24,6 +24,8 @@ MAX_TERMS = 10
 _PART = re.compile(r'["＂]([^"＂]*)["＂]|“([^”]*)”|「([^」]*)」|『([^』]*)』|(\S+)')
 _QUOTES = '"＂“”「」『』'
 _RUN = re.compile(r"[^\W_]+")  # letters and digits of any script
+# Zero-width spaces, joiners and byte order marks a pasted query may carry.
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff]")
 
 
 def runs(text: str) -> list[str]:
@@ -99,7 +101,8 @@ class Query:
         term contained in another, which adds nothing.
         """
         terms: list[str] = []
-        for match in _PART.finditer(fold(raw or "")):
+        raw = _INVISIBLE.sub("", raw or "")
+        for match in _PART.finditer(fold(raw)):
             phrase = next((g for g in match.groups()[:4] if g is not None), None)
             term = phrase if phrase is not None else match.group(5).strip(_QUOTES)
             term = " ".join(term.split())
