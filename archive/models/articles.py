@@ -13,7 +13,7 @@ from archive import body, pinyin
 from .contributors import Contributor
 from .listings import StoryListing
 from .regions import Region
-from .search import IndexMatch
+from .search import indexed_matches
 from .slugs import unique_slug
 
 
@@ -114,7 +114,7 @@ class ArticleQuerySet(models.QuerySet):
             }
             queryset = self.alias(**positions).filter(**{f"{n}__gt": 0 for n in positions})
         if indexed and connections[self.db].vendor == "postgresql":
-            queryset = queryset.filter(IndexMatch("search_document__vector", query.tsquery()))
+            queryset = queryset.filter(pk__in=indexed_matches("vector", query.tsquery()))
         return queryset
 
     def in_title(self, query, *, indexed: bool = True):
@@ -125,7 +125,7 @@ class ArticleQuerySet(models.QuerySet):
         names = [_SEARCH_AT.format(i) for i in range(len(query.terms))]
         queryset = queryset.filter(**{f"{name}__lte": title_length for name in names})
         if indexed and connections[self.db].vendor == "postgresql":
-            queryset = queryset.filter(IndexMatch("search_document__title_vector", query.tsquery()))
+            queryset = queryset.filter(pk__in=indexed_matches("title_vector", query.tsquery()))
         return queryset
 
     def beyond_title(self, query, *, indexed: bool = True):

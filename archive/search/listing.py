@@ -17,14 +17,29 @@ most a window plus that many matches. The limit: a term common long ago but rare
 in the newest ``WINDOW`` stories of a list costs its full match count.
 """
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Q
 
+from archive import counts
 from archive.pagination import Cursor, ordered, sortable
 
 WINDOW = 3_000
+MAX_WALK = 12_000  # stories a page may walk beyond the window before asking the index
+WALK_COST = 1.3  # a story checked on the walk costs about this many index matches
+
+
+def _within(queryset, edge, descending: bool):
+    """``queryset`` up to and including ``edge`` (a sort key), the plain range first so
+    that it bounds the index scan, then the tie-break."""
+    if edge is None:
+        return queryset
+    ts, pk = edge
+    if descending:
+        return queryset.filter(sort_ts__gte=ts).filter(Q(sort_ts__gt=ts) | Q(sort_id__gte=pk))
+    return queryset.filter(sort_ts__lte=ts).filter(Q(sort_ts__lt=ts) | Q(sort_id__lte=pk))
 
 
 @dataclass
@@ -34,26 +49,34 @@ class SearchTier:
     base: object
     narrow: Callable  # (queryset, indexed: bool) -> queryset
 
-    def rows(self, position: Cursor | None, *, descending: bool, limit: int) -> list:
-        base = sortable(self.base)
-        # The last story of the window: an index-only range of WINDOW entries.
-        edge = (
+    def _edge(self, base, position, descending: bool, size: int):
+        """The sort key of the ``size``-th story after ``position``: an index-only range."""
+        return (
             ordered(base, position, descending=descending)
-            .values_list("sort_ts", "sort_id")[WINDOW - 1 : WINDOW]
+            .values_list("sort_ts", "sort_id")[size - 1 : size]
             .first()
         )
-        nearby = self.narrow(base, False)
-        if edge is not None:
-            ts, pk = edge
-            within = (
-                Q(sort_ts__gt=ts) | Q(sort_ts=ts, sort_id__gte=pk)
-                if descending
-                else Q(sort_ts__lt=ts) | Q(sort_ts=ts, sort_id__lte=pk)
-            )
-            nearby = nearby.filter(within)
-        rows = list(ordered(nearby, position, descending=descending)[:limit])
+
+    def _walk(self, base, position, edge, descending: bool, limit: int) -> list:
+        nearby = _within(self.narrow(base, False), edge, descending)
+        return list(ordered(nearby, position, descending=descending)[:limit])
+
+    def rows(self, position: Cursor | None, *, descending: bool, limit: int) -> list:
+        base = sortable(self.base)
+        edge = self._edge(base, position, descending, WINDOW)
+        rows = self._walk(base, position, edge, descending, limit)
         if len(rows) == limit or edge is None:  # a full page, or the window held the rest
             return rows
+        # The window says how common the term is here. Walk on if the rest of the page
+        # should be near, and nearer than the index's matches are many.
+        if rows:
+            further = math.ceil((limit - len(rows)) * WINDOW / len(rows) * 1.5)
+            expected_matches = len(rows) / WINDOW * counts.published_total()
+            if further <= MAX_WALK and further * WALK_COST < expected_matches:
+                end = self._edge(base, position, descending, WINDOW + further)
+                rows += self._walk(base, Cursor(True, *edge), end, descending, limit - len(rows))
+                if len(rows) == limit or end is None:
+                    return rows
         return list(ordered(self.narrow(base, True), position, descending=descending)[:limit])
 
 
