@@ -181,7 +181,8 @@ def search_report(sizes: list[int], results: dict[int, dict]) -> tuple[list[str]
             failures.append(f"search speed-up {speedup:.1f}× < {SPEEDUP_TARGET}×")
         sizes_mib = found["sizes"]
         lines.append(
-            "search table {search_table_total_mib} MiB in all (heap {search_table_heap_mib}, "
+            "search tables {search_table_total_mib} MiB in all "
+            "(tokens heap {tokens_table_heap_mib}, "
             "GIN {search_vector_gin_mib} + title GIN {search_title_gin_mib}); "
             "stories table {articles_total_mib} MiB".format(**sizes_mib)
         )

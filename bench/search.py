@@ -213,8 +213,9 @@ def index_sizes() -> dict:
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pg_total_relation_size('archive_searchdocument'),"
-            " pg_relation_size('archive_searchdocument'),"
+            "SELECT pg_total_relation_size('archive_searchdocument')"
+            " + pg_total_relation_size('archive_searchtokens'),"
+            " pg_relation_size('archive_searchtokens'),"
             " pg_relation_size('search_vector_gin'), pg_relation_size('search_title_gin'),"
             " pg_total_relation_size('archive_article')"
         )
@@ -222,7 +223,7 @@ def index_sizes() -> dict:
     mib = 1024 * 1024
     return {
         "search_table_total_mib": round(total / mib),
-        "search_table_heap_mib": round(heap / mib),
+        "tokens_table_heap_mib": round(heap / mib),
         "search_vector_gin_mib": round(gin / mib),
         "search_title_gin_mib": round(title_gin / mib),
         "articles_total_mib": round(articles / mib),

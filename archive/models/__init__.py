@@ -2,7 +2,7 @@ from .articles import Article, ArticleRegion, Credit, Photo, Section
 from .contributors import Contributor
 from .listings import StoryListing
 from .regions import Region
-from .search import SearchDocument
+from .search import SearchDocument, SearchTokens
 from .versions import ContentVersion
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "Photo",
     "Region",
     "SearchDocument",
+    "SearchTokens",
     "Section",
     "StoryListing",
 ]

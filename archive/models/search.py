@@ -1,8 +1,7 @@
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchQueryField, SearchVectorField
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast
 
 
 def indexed_matches(column: str, tsquery: str) -> RawSQL:
@@ -12,39 +11,27 @@ def indexed_matches(column: str, tsquery: str) -> RawSQL:
     ``OFFSET 0`` keeps the planner from merging it into the outer query, where it
     might instead test ``vector @@ …`` row by row on a walk of a list, reading each
     story's out-of-line token vector (kilobytes a row; PostgreSQL does not count that
-    cost). Fenced, it is one bitmap scan of the index, then a hash of ids.
+    cost). Fenced, it is one bitmap scan of the index over the narrow tokens table,
+    then a hash of ids that a walk of any list probes for nearly nothing.
     """
     assert column in ("vector", "title_vector")
     return RawSQL(
-        f"SELECT article_id FROM {SearchDocument._meta.db_table} "
+        f"SELECT article_id FROM {SearchTokens._meta.db_table} "
         f"WHERE {column} @@ %s::tsquery OFFSET 0",
         [tsquery],
     )
 
 
-class IndexMatch(models.Func):
-    """``vector @@ 'query'::tsquery`` (PostgreSQL), the query given in ``tsquery`` text form.
-
-    The query is cast, not parsed by ``to_tsquery``: the tokens are bigrams made
-    in Python and must reach the index unchanged by any text search parser.
-    """
-
-    arg_joiner = " @@ "
-    template = "(%(expressions)s)"
-    output_field = models.BooleanField()
-
-    def __init__(self, vector: str, tsquery: str):
-        super().__init__(models.F(vector), Cast(models.Value(tsquery), SearchQueryField()))
-
-
 class SearchDocument(models.Model):
-    """A story's text as search sees it: folded, one line per field, and its index tokens.
+    """A story's text as search sees it: folded, one line per field or paragraph.
 
     Derived data, never edited by hand: ``archive.search.documents`` rewrites it on
     every write path, and ``manage.py rebuild_search_index`` rebuilds it in bulk.
     The title part (kicker, headline, subtitle and the names of the story's
     regions) comes first, so a term whose first occurrence lies within
     ``title_length`` characters is in the title: the relevance order uses that.
+    On PostgreSQL the document stays in the row (migration 0008), since every
+    candidate is checked against it.
     """
 
     article = models.OneToOneField(
@@ -55,9 +42,28 @@ class SearchDocument(models.Model):
     )
     document = models.TextField()
     title_length = models.PositiveIntegerField()
-    # Bigram tokens without positions (see archive.search.terms); PostgreSQL only.
-    vector = SearchVectorField(null=True)
-    title_vector = SearchVectorField(null=True)
+
+    def __str__(self):
+        return f"Search document of {self.article_id}"
+
+
+class SearchTokens(models.Model):
+    """The bigram tokens of a story's search document, under GIN indexes (PostgreSQL).
+
+    A table of its own, with the large vector stored out of line, so its rows are a
+    few dozen bytes: an index lookup visits a page per hundred matches, where the
+    wide document rows would cost a page per two. Empty on SQLite, which has no index.
+    """
+
+    article = models.OneToOneField(
+        "archive.Article",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_tokens",
+    )
+    # Bigram tokens without positions (see archive.search.terms).
+    vector = SearchVectorField()
+    title_vector = SearchVectorField()
 
     # GIN indexes exist on PostgreSQL only (SQLite cannot build them), so they are
     # not Meta.indexes: migration 0008 creates them, and bulk loads drop and rebuild
@@ -68,4 +74,4 @@ class SearchDocument(models.Model):
     ]
 
     def __str__(self):
-        return f"Search document of {self.article_id}"
+        return f"Search tokens of {self.article_id}"

@@ -11,12 +11,14 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 
 from archive import body
-from archive.models import Article, ArticleRegion, Credit, Photo, SearchDocument
+from archive.models import Article, ArticleRegion, Credit, Photo, SearchDocument, SearchTokens
 from archive.search import terms
 from archive.text import fold
 
 TABLE = SearchDocument._meta.db_table
-COLUMNS = ("article_id", "document", "title_length", "vector", "title_vector")
+TOKENS_TABLE = SearchTokens._meta.db_table
+COLUMNS = ("article_id", "document", "title_length")
+TOKEN_COLUMNS = ("article_id", "vector", "title_vector")
 
 
 def _lines(values: Iterable[str]) -> str:
@@ -78,36 +80,48 @@ def _texts(article_ids: list[int]) -> Iterable[tuple[int, str, int]]:
         yield pk, document, title_length
 
 
-def _row(article_id: int, document: str, title_length: int) -> tuple:
-    """The table row, with the token vectors as text (PostgreSQL casts them on input)."""
-    if connection.vendor != "postgresql":
-        return article_id, document, title_length, None, None
+def _tokens(article_id: int, document: str, title_length: int) -> tuple:
+    """The tokens row, the vectors as text (PostgreSQL casts them on input)."""
     return (
         article_id,
-        document,
-        title_length,
         terms.document_tsvector(document),
         terms.document_tsvector(document[:title_length]),
     )
 
 
-def refresh(article_ids: Iterable[int]) -> None:
-    """Rewrite the search documents of these stories (a deleted story's went with it).
+def _upsert(table: str, columns: tuple, placeholders: str, rows: list) -> None:
+    updates = ", ".join(f"{column} = EXCLUDED.{column}" for column in columns[1:])
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) "
+            f"ON CONFLICT (article_id) DO UPDATE SET {updates}",
+            rows,
+        )
 
-    An upsert, so two overlapping refreshes of one story both succeed: the later wins.
+
+def refresh(article_ids: Iterable[int]) -> None:
+    """Rewrite the search documents (and, on PostgreSQL, tokens) of these stories;
+    a deleted story's went with it.
+
+    Upserts, so two overlapping refreshes of one story both succeed: the later wins.
     """
     article_ids = sorted(set(article_ids))
     if not article_ids:
         return
-    rows = [_row(*text) for text in _texts(article_ids)]
-    cast = "%s::tsvector" if connection.vendor == "postgresql" else "%s"
-    updates = ", ".join(f"{column} = EXCLUDED.{column}" for column in COLUMNS[1:])
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES (%s, %s, %s, {cast}, {cast}) "
-            f"ON CONFLICT (article_id) DO UPDATE SET {updates}",
-            rows,
-        )
+    texts = list(_texts(article_ids))
+    _upsert(TABLE, COLUMNS, "%s, %s, %s", texts)
+    if connection.vendor == "postgresql":
+        tokens = [_tokens(*text) for text in texts]
+        _upsert(TOKENS_TABLE, TOKEN_COLUMNS, "%s, %s::tsvector, %s::tsvector", tokens)
+
+
+def _copy(table: str, columns: tuple, rows: list) -> None:
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
 
 
 def copy_range(first_id: int, last_id: int) -> int:
@@ -125,13 +139,10 @@ def copy_range(first_id: int, last_id: int) -> int:
     if connection.vendor != "postgresql":
         refresh(ids)
         return len(ids)
-    rows = [_row(*text) for text in _texts(ids)]  # its queries cannot run during the COPY
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {TABLE} ({', '.join(COLUMNS)}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row(row)
+    texts = list(_texts(ids))  # its queries cannot run during a COPY
+    SearchTokens.objects.filter(article_id__in=ids).delete()  # strays of a lost document
+    _copy(TABLE, COLUMNS, texts)
+    _copy(TOKENS_TABLE, TOKEN_COLUMNS, [_tokens(*text) for text in texts])
     return len(ids)
 
 

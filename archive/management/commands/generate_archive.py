@@ -17,7 +17,7 @@ from archive.models import (
     Credit,
     Photo,
     Region,
-    SearchDocument,
+    SearchTokens,
     Section,
     StoryListing,
 )
@@ -26,7 +26,7 @@ from archive.synthetic import corpus
 from archive.synthetic import generator as gen
 
 # Secondary indexes worth building once after a big load rather than row by row.
-INDEXED = [Article, ArticleRegion, StoryListing, SearchDocument]
+INDEXED = [Article, ArticleRegion, StoryListing, SearchTokens]
 DEFER_FROM = 100_000
 
 TABLES = [

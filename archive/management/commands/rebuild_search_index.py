@@ -6,7 +6,7 @@ from django.db.models import Max, Min
 from tqdm import tqdm
 
 from archive import bulkload
-from archive.models import Article, SearchDocument
+from archive.models import Article, SearchDocument, SearchTokens
 from archive.search import documents
 
 
@@ -27,10 +27,10 @@ class Command(BaseCommand):
         if chunk < 1:
             raise CommandError("--chunk 至少为 1。")
         if connection.vendor == "postgresql":
-            bulkload.restore_indexes([SearchDocument])  # after a run that was killed outright
+            bulkload.restore_indexes([SearchTokens])  # after a run that was killed outright
         bounds = Article.objects.aggregate(first=Min("pk"), last=Max("pk"))
         if bounds["first"] is None:
-            SearchDocument.objects.all().delete()
+            self.clear()
             self.stdout.write("没有报道，无需建立检索。")
             return
         if not missing:
@@ -45,7 +45,7 @@ class Command(BaseCommand):
         # A big load builds the GIN indexes once at the end, not entry by entry.
         defer = total - have >= documents.BATCH
         try:
-            with bulkload.deferred_indexes([SearchDocument], enabled=defer):
+            with bulkload.deferred_indexes([SearchTokens], enabled=defer):
                 for start in range(bounds["first"], bounds["last"] + 1, chunk):
                     with transaction.atomic():
                         count = documents.copy_range(start, start + chunk - 1)
@@ -63,6 +63,7 @@ class Command(BaseCommand):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {documents.TABLE}")
+                cursor.execute(f"ANALYZE {documents.TOKENS_TABLE}")
         self.stdout.write(self.style.SUCCESS(f"已为 {written} 篇报道建立检索文档。"))
 
     def clear(self) -> None:
@@ -73,6 +74,7 @@ class Command(BaseCommand):
                     # checks would forbid TRUNCATE: run them now.
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                     cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-                cursor.execute(f"TRUNCATE {documents.TABLE}")
+                cursor.execute(f"TRUNCATE {documents.TABLE}, {documents.TOKENS_TABLE}")
         else:
             SearchDocument.objects.all().delete()
+            SearchTokens.objects.all().delete()
