@@ -17,6 +17,28 @@ def percentile(values, p):
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+def region_story_counts() -> dict[int, int]:
+    """Stories listed per region id, from the listing index."""
+    from django.db.models import Count
+
+    from archive.models import StoryListing
+
+    return dict(
+        StoryListing.objects.filter(facet=StoryListing.Facet.REGION)
+        .values("subject_id")
+        .annotate(n=Count("*"))
+        .values_list("subject_id", "n")
+    )
+
+
+def median_county(region_counts: dict[int, int]):
+    """A county of median coverage."""
+    from archive.models import Region
+
+    counties = sorted(Region.objects.counties(), key=lambda r: region_counts.get(r.pk, 0))
+    return counties[len(counties) // 2]
+
+
 def pages():
     """(name, kind, url) for every page the issue names, chosen from the data at hand."""
     from django.db.models import Count
@@ -25,14 +47,8 @@ def pages():
     from archive.pagination import Cursor
 
     published = Article.objects.published()
-    region_counts = dict(
-        StoryListing.objects.filter(facet=StoryListing.Facet.REGION)
-        .values("subject_id")
-        .annotate(n=Count("*"))
-        .values_list("subject_id", "n")
-    )
-    counties = sorted(Region.objects.counties(), key=lambda r: region_counts.get(r.pk, 0))
-    county = counties[len(counties) // 2]  # a county of median coverage
+    region_counts = region_story_counts()
+    county = median_county(region_counts)
     city = max(Region.objects.cities(), key=lambda r: region_counts.get(r.pk, 0))
     section = Section.objects.annotate(n=Count("articles")).order_by("-n").first()
     total = published.count()

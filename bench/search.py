@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 import django
 
-from bench.measure import percentile
+from bench.measure import median_county, percentile, region_story_counts
 
 # 1 to 6 characters, rare and very common: single characters, place names the
 # synthetic text uses for every county or for one, named entities of the sample
@@ -50,22 +50,6 @@ def queries() -> list[str]:
         .first()
     )
     return [*FIXED_QUERIES, rare] if rare else FIXED_QUERIES
-
-
-def county():
-    """A county of median coverage, as in the page benchmark."""
-    from django.db.models import Count
-
-    from archive.models import Region, StoryListing
-
-    counts = dict(
-        StoryListing.objects.filter(facet=StoryListing.Facet.REGION)
-        .values("subject_id")
-        .annotate(n=Count("*"))
-        .values_list("subject_id", "n")
-    )
-    counties = sorted(Region.objects.counties(), key=lambda r: counts.get(r.pk, 0))
-    return counties[len(counties) // 2]
 
 
 def icontains(queryset, raw: str):
@@ -148,7 +132,7 @@ def main(reps: int, warmup: int, slow_reps: int) -> dict:
 
     settings.ARCHIVE_PAGE_CACHE_SECONDS = 0
     reader = Client(raise_request_exception=True)
-    place = county()
+    place = median_county(region_story_counts())  # as in the page benchmark
     published = Article.objects.published()
     ids = list(published.values_list("pk", flat=True))
     sample = sorted(random.Random(1).sample(ids, min(SAMPLE, len(ids))))

@@ -49,7 +49,8 @@ _QUOTE, _SPACE = ord("'"), ord(" ")
 
 
 def document_tsvector(text: str) -> str:
-    """``tsvector(document_tokens(text))``, vectorised: a story's ~1,000 characters make
+    """``document_tokens(text)`` as the text form of a PostgreSQL ``tsvector`` (no
+    positions), vectorised: a story's ~1,000 characters make
     ~1,000 tokens, too many to build one Python string at a time in a bulk load.
 
     Tokens may repeat; PostgreSQL's tsvector input removes duplicates.
@@ -80,11 +81,6 @@ def _term_tokens(term: str) -> list[tuple[str, bool]]:
 
 def _lexeme(token: str) -> str:
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-def tsvector(tokens) -> str:
-    """``tokens`` as the text form of a PostgreSQL ``tsvector`` (no positions)."""
-    return " ".join(_lexeme(token) for token in sorted(tokens))
 
 
 @dataclass(frozen=True)
