@@ -86,7 +86,12 @@ def story_list(request):
     else:
         relevance = data.get("order") == StoryFilter.RELEVANCE
         page = tiered_page(
-            search_listing.tiers(stories.select_related("section"), query, relevance=relevance),
+            search_listing.tiers(
+                stories.select_related("section"),
+                query,
+                relevance=relevance,
+                place=data.get("region"),
+            ),
             request.GET.get("cursor"),
             per_page=settings.ARCHIVE_PAGE_SIZE,
             newest_first=newest_first or relevance,

@@ -156,11 +156,11 @@ def main(reps: int, warmup: int, slow_reps: int) -> dict:
                     "queries": len(captured),
                 }
             # The same first page at the ORM: the search's newest-first read, and icontains.
-            base = published.in_region(place) if region else published
+            base, within = (published.in_region(place), place) if region else (published, None)
             search_ms = timed(
-                lambda base=base, query=query: listing.tiers(base, query, relevance=False)[0].rows(
-                    None, descending=True, limit=PAGE + 1
-                ),
+                lambda base=base, query=query, within=within: listing.tiers(
+                    base, query, relevance=False, place=within
+                )[0].rows(None, descending=True, limit=PAGE + 1),
                 reps,
                 warmup,
             )

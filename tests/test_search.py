@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from archive import derived, services
 from archive.body import parse as parse_body
-from archive.models import Article, SearchDocument, Section
+from archive.models import Article, Region, SearchDocument, Section
 from archive.search import documents, terms
 from archive.search import listing as search_listing
 from archive.search.terms import Query, document_tokens
@@ -359,6 +359,21 @@ def test_search_within_a_county_or_its_city(client, placed_stories, order):
     city = {"柯城农田", "衢江农田", "两县农田"}  # the story in two of its counties, once
     assert found(client, "农田", region="330800", order=order) == city
     assert found(client, "农田", region="quzhou", order=order) == city
+
+
+def test_a_story_moved_to_another_county_in_the_admin_is_searched_there(
+    client, editor_client, placed_stories
+):
+    article = placed_stories["jiande"]
+    url = reverse("admin:archive_article_change", args=[article.pk])
+    data = form_data(editor_client.get(url))
+    data["article_regions-0-region"] = str(Region.objects.get(code="330803").pk)
+    response = editor_client.post(url, {**data, "_save": "保存"})
+    assert response.status_code == 302
+    assert found(client, "农田", region="jiande") == set()
+    assert found(client, "农田", region="qujiang") == {"衢江农田", "两县农田", "建德农田"}
+    assert "建德农田" in found(client, "农田", region="quzhou", order="relevance")
+    assert "建德农田" not in found(client, "农田", region="hangzhou")
 
 
 def test_search_within_a_section(client):
@@ -762,10 +777,20 @@ def test_token_vectors_are_stored_for_the_whole_story_and_its_title():
             [article.pk],
         )
         vector, title_vector = cursor.fetchone()
-    assert vector_lexemes(vector) == document_tokens(document.document)
+    # The county, its city and the province, so a search within any of them asks the
+    # index for the term and the place together.
+    places = {
+        f"#{pk}"
+        for pk in Region.objects.filter(code__in=["330803", "330800", "330000"]).values_list(
+            "pk", flat=True
+        )
+    }
+    assert len(places) == 3
+    assert vector_lexemes(vector) == document_tokens(document.document) | places
     assert {"柯城", "ai", "5g", "衢江"} <= vector_lexemes(vector)
-    assert vector_lexemes(title_vector) == document_tokens(
-        document.document[: document.title_length]
+    assert (
+        vector_lexemes(title_vector)
+        == document_tokens(document.document[: document.title_length]) | places
     )
     assert "5g" not in vector_lexemes(title_vector)
     assert "衢江" in vector_lexemes(title_vector)  # region names count as title

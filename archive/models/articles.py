@@ -96,13 +96,15 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
-    def matching(self, query, *, indexed: bool = True):
+    def matching(self, query, *, indexed: bool = True, place: Region | None = None):
         """Stories whose text contains every term of ``query`` (an ``archive.search.terms.Query``).
 
         The text is the story's ``SearchDocument``: title fields, region names, lede,
         body, captions and contributors' names. The substring check, on every
         database, decides; on PostgreSQL, ``indexed`` adds the bigram index condition
-        that lets the planner find rare terms without reading every story.
+        that lets the planner find rare terms without reading every story. ``place``,
+        the region the queryset is already limited to, narrows that index condition
+        to the region's stories (it filters nothing the queryset keeps).
         """
         if not query:
             return self
@@ -114,10 +116,11 @@ class ArticleQuerySet(models.QuerySet):
             }
             queryset = self.alias(**positions).filter(**{f"{n}__gt": 0 for n in positions})
         if indexed and connections[self.db].vendor == "postgresql":
-            queryset = queryset.filter(pk__in=indexed_matches("vector", query.tsquery()))
+            tsquery = query.tsquery(place=place and place.pk)
+            queryset = queryset.filter(pk__in=indexed_matches("vector", tsquery))
         return queryset
 
-    def in_title(self, query, *, indexed: bool = True):
+    def in_title(self, query, *, indexed: bool = True, place: Region | None = None):
         """Matching stories with every term in the title part: kicker, headline, subtitle
         or the names of the story's regions (the first tier of the relevance order)."""
         queryset = self.matching(query, indexed=False)
@@ -125,12 +128,13 @@ class ArticleQuerySet(models.QuerySet):
         names = [_SEARCH_AT.format(i) for i in range(len(query.terms))]
         queryset = queryset.filter(**{f"{name}__lte": title_length for name in names})
         if indexed and connections[self.db].vendor == "postgresql":
-            queryset = queryset.filter(pk__in=indexed_matches("title_vector", query.tsquery()))
+            tsquery = query.tsquery(place=place and place.pk)
+            queryset = queryset.filter(pk__in=indexed_matches("title_vector", tsquery))
         return queryset
 
-    def beyond_title(self, query, *, indexed: bool = True):
+    def beyond_title(self, query, *, indexed: bool = True, place: Region | None = None):
         """Matching stories with some term only outside the title part (the second tier)."""
-        queryset = self.matching(query, indexed=indexed)
+        queryset = self.matching(query, indexed=indexed, place=place)
         title_length = F("search_document__title_length")
         names = [_SEARCH_AT.format(i) for i in range(len(query.terms))]
         return queryset.filter(

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 
 from archive import body
+from archive.listings import region_ancestors
 from archive.models import Article, ArticleRegion, Credit, Photo, SearchDocument, SearchTokens
 from archive.search import terms
 from archive.text import fold
@@ -35,15 +36,18 @@ def compose(*, title: Iterable[str], rest: Iterable[str]) -> tuple[str, int]:
     return fold(document), len(fold(title_text))
 
 
-def _texts(article_ids: list[int]) -> Iterable[tuple[int, str, int]]:
-    """(article id, document, title length) for every story among ``article_ids``."""
+def _texts(article_ids: list[int]) -> Iterable[tuple[int, str, int, list[int]]]:
+    """(article id, document, title length, place ids) for every story among
+    ``article_ids``; the places are its regions and every region containing them."""
     regions, names, captions = defaultdict(list), defaultdict(list), defaultdict(list)
-    for article_id, name, short_name in (
+    places, ancestors = defaultdict(set), region_ancestors()
+    for article_id, region_id, name, short_name in (
         ArticleRegion.objects.filter(article_id__in=article_ids)
         .order_by("article_id", "-is_primary", "region__code")
-        .values_list("article_id", "region__name", "region__short_name")
+        .values_list("article_id", "region_id", "region__name", "region__short_name")
     ):
         regions[article_id] += [name] if short_name in name else [name, short_name]
+        places[article_id].update(ancestors[region_id])
     for article_id, name in (
         Credit.objects.filter(article_id__in=article_ids)
         .order_by("article_id", "order", "pk")
@@ -77,15 +81,22 @@ def _texts(article_ids: list[int]) -> Iterable[tuple[int, str, int]]:
                 *names[pk],
             ],
         )
-        yield pk, document, title_length
+        yield pk, document, title_length, sorted(places[pk])
 
 
-def _tokens(article_id: int, document: str, title_length: int) -> tuple:
-    """The tokens row, the vectors as text (PostgreSQL casts them on input)."""
+def _tokens(article_id: int, document: str, title_length: int, places: list[int]) -> tuple:
+    """The tokens row, the vectors as text (PostgreSQL casts them on input).
+
+    Both vectors also hold a token per place, so a search within a region asks the
+    index for stories with the term *and* the place: for a term common in the archive
+    but rare in one county, the index then yields the county's few matches, not
+    every match in the province.
+    """
+    place_tokens = "".join(f" {terms.place_lexeme(pk)}" for pk in places)
     return (
         article_id,
-        terms.document_tsvector(document),
-        terms.document_tsvector(document[:title_length]),
+        terms.document_tsvector(document) + place_tokens,
+        terms.document_tsvector(document[:title_length]) + place_tokens,
     )
 
 
@@ -109,7 +120,7 @@ def refresh(article_ids: Iterable[int]) -> None:
     if not article_ids:
         return
     texts = list(_texts(article_ids))
-    _upsert(TABLE, COLUMNS, "%s, %s, %s", texts)
+    _upsert(TABLE, COLUMNS, "%s, %s, %s", [text[:3] for text in texts])
     if connection.vendor == "postgresql":
         tokens = [_tokens(*text) for text in texts]
         _upsert(TOKENS_TABLE, TOKEN_COLUMNS, "%s, %s::tsvector, %s::tsvector", tokens)
@@ -141,7 +152,7 @@ def copy_range(first_id: int, last_id: int) -> int:
         return len(ids)
     texts = list(_texts(ids))  # its queries cannot run during a COPY
     SearchTokens.objects.filter(article_id__in=ids).delete()  # strays of a lost document
-    _copy(TABLE, COLUMNS, texts)
+    _copy(TABLE, COLUMNS, [text[:3] for text in texts])
     _copy(TOKENS_TABLE, TOKEN_COLUMNS, [_tokens(*text) for text in texts])
     return len(ids)
 

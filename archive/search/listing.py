@@ -80,12 +80,15 @@ class SearchTier:
         return list(ordered(self.narrow(base, True), position, descending=descending)[:limit])
 
 
-def tiers(base, query, *, relevance: bool) -> list[SearchTier]:
+def tiers(base, query, *, relevance: bool, place=None) -> list[SearchTier]:
     """The querysets to read in turn: one, or by relevance stories with every term in
-    the title part first, then the rest; each newest first."""
+    the title part first, then the rest; each newest first. ``place`` is the region
+    ``base`` is limited to, if any: the index lookups are narrowed to it too."""
     if not relevance:
-        return [SearchTier(base, lambda qs, indexed: qs.matching(query, indexed=indexed))]
+        return [
+            SearchTier(base, lambda qs, indexed: qs.matching(query, indexed=indexed, place=place))
+        ]
     return [
-        SearchTier(base, lambda qs, indexed: qs.in_title(query, indexed=indexed)),
-        SearchTier(base, lambda qs, indexed: qs.beyond_title(query, indexed=indexed)),
+        SearchTier(base, lambda qs, indexed: qs.in_title(query, indexed=indexed, place=place)),
+        SearchTier(base, lambda qs, indexed: qs.beyond_title(query, indexed=indexed, place=place)),
     ]

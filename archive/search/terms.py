@@ -83,6 +83,12 @@ def _lexeme(token: str) -> str:
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
+def place_lexeme(region_id: int) -> str:
+    """The token of a region in the vectors of the stories tagged with it or with a region
+    inside it. ``#`` is no letter or digit, so no text token or query prefix meets it."""
+    return f"'#{region_id}'"
+
+
 @dataclass(frozen=True)
 class Query:
     """What a reader asked for: folded terms that must all occur, each as written."""
@@ -113,9 +119,10 @@ class Query:
     def __str__(self) -> str:
         return " ".join(f'"{term}"' if " " in term else term for term in self.terms)
 
-    def tsquery(self) -> str:
-        """The index query, as the text form of a ``tsquery``: every token must be present."""
-        seen, parts = set(), []
+    def tsquery(self, *, place: int | None = None) -> str:
+        """The index query, as the text form of a ``tsquery``: every token must be present,
+        and with ``place`` (a region id) the story must be tagged with it or a region inside it."""
+        seen, parts = set(), [place_lexeme(place)] if place is not None else []
         for term in self.terms:
             for token, prefix in _term_tokens(term):
                 if (token, prefix) not in seen:
