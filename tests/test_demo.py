@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from archive import demo as demo_data
-from archive.models import Article, Contributor, Credit, Photo
+from archive import body, sample_page
+from archive.models import Article, Contributor, Credit, PageImport, Photo
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,37 @@ def test_demo_loads_two_published_stories_in_their_section(demo):
     assert set(stories.values_list("headline", flat=True)) == {KECHENG, JIANDE}
     assert {a.section.name for a in stories} == {"经济大省挑大梁"}
     assert Article.objects.get(headline=JIANDE).kicker == "提升服务能力 挖掘存量价值"
+
+
+def test_the_demo_is_the_sample_page_through_the_importer_exactly_as_structured_by_hand(demo):
+    record = PageImport.objects.get()
+    assert record.banner == sample_page.BANNER and record.unplaced == []
+    articles = record.articles.order_by("pk")
+    assert len(articles) == len(sample_page.STORIES)
+    for article, expected in zip(articles, sample_page.STORIES, strict=True):
+        assert (article.kicker, article.headline, article.subtitle) == (
+            expected["kicker"],
+            expected["headline"],
+            expected["subtitle"],
+        )
+        assert [(b.kind, b.text) for b in body.parse(article.body)] == expected["body"]
+        assert [
+            (r.region.code, r.is_primary) for r in article.article_regions.order_by("region__code")
+        ] == expected["regions"]
+        bylines = article.credits.order_by("order")
+        assert [(c.contributor.name, c.role) for c in bylines] == expected["bylines"]
+        photos = [
+            (
+                p.caption,
+                [
+                    (c.contributor.name, c.contributor.kind, c.role)
+                    for c in p.credits.order_by("order")
+                ],
+            )
+            for p in article.photos.order_by("order")
+        ]
+        assert photos == [(p["caption"], p["credits"]) for p in expected["photos"]]
+        assert article.status == Article.Status.PUBLISHED
 
 
 def test_loading_the_demo_twice_changes_nothing(demo):
@@ -94,7 +125,7 @@ def test_kecheng_paragraphs_and_subheads_read_in_order(client, demo):
 
 
 def test_every_demo_paragraph_appears_once_on_its_story_page(client, demo):
-    for story in demo_data.STORIES:
+    for story in sample_page.STORIES:
         page = visible_text(client.get(story_url(story["headline"])))
         for _kind, text in story["body"]:
             assert page.count(text) == 1, text[:20]

@@ -1,5 +1,6 @@
 from .articles import Article, ArticleRegion, Credit, Photo, Section
 from .contributors import Contributor
+from .imports import PageImport
 from .listings import StoryListing
 from .regions import Region
 from .search import SearchDocument, SearchTokens
@@ -11,6 +12,7 @@ __all__ = [
     "ContentVersion",
     "Contributor",
     "Credit",
+    "PageImport",
     "Photo",
     "Region",
     "SearchDocument",

@@ -11,6 +11,12 @@ class RegionQuerySet(models.QuerySet):
     def counties(self):
         return self.filter(level=Region.Level.COUNTY)
 
+    def gazetteer(self):
+        """These regions, with their townships, as the page importer's gazetteer."""
+        from archive.ingest.places import Gazetteer
+
+        return Gazetteer.load(self.order_by("code").values_list("code", "name", "short_name"))
+
     def lookup(self, value: str):
         """The region named by a six-digit code or a slug, or None."""
         value = (value or "").strip().lower()

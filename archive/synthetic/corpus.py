@@ -7,7 +7,7 @@ vocabulary of county reporting (and search has realistic terms to find).
 
 import re
 
-from archive import demo
+from archive import sample_page
 
 _ENDS = "。！？…"
 _OPENING, _CLOSING = "“‘「", "”’」"
@@ -35,7 +35,7 @@ def sentences_of(text: str) -> list[str]:
 def demo_sentences() -> list[str]:
     return [
         sentence
-        for story in demo.STORIES
+        for story in sample_page.STORIES
         for kind, text in story["body"]
         if kind == "paragraph"
         for sentence in sentences_of(text)

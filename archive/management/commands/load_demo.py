@@ -1,29 +1,22 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from archive import demo
+from archive import demo, services
 from archive.models import Article
-from archive.services import article_create
 
 
 class Command(BaseCommand):
-    help = "载入示例版面的两篇报道（已存在则跳过）。"
+    help = "通过版面导入载入示例版面的两篇报道并发布（已载入则跳过）。"
 
     @transaction.atomic
     def handle(self, *args, **options):
-        created = 0
-        for story in demo.STORIES:
-            if Article.objects.filter(headline=story["headline"]).exists():
-                continue
-            article_create(
-                **story,
-                section_name=demo.SECTION,
-                status=Article.Status.PUBLISHED,
-                published_at=demo.PUBLISHED_AT,
-                edition_date=demo.EDITION_DATE,
-            )
-            created += 1
+        text = demo.PAGE.read_text(encoding="utf-8")
+        headlines = [story.headline for story in services.page_parse(text).stories]
+        if Article.objects.filter(headline__in=headlines).exists():
+            message = "示例报道已存在，未重复载入。"
+        else:
+            record = services.page_import(text=text, edition_date=demo.EDITION_DATE)
+            services.articles_publish(articles=record.articles.all(), at=demo.PUBLISHED_AT)
+            message = f"示例报道：经版面导入新建并发布 {record.articles.count()} 篇。"
         if options["verbosity"]:
-            self.stdout.write(
-                f"示例报道：新建 {created} 篇，已有 {len(demo.STORIES) - created} 篇。"
-            )
+            self.stdout.write(message)
