@@ -20,6 +20,7 @@ from archive.models import (
     ContentVersion,
     Contributor,
     Credit,
+    PageImport,
     Photo,
     Region,
     Section,
@@ -186,11 +187,40 @@ class PhotoInline(nested_admin.NestedStackedInline):
     extra = 0
 
 
+class PageImportListFilter(admin.SimpleListFilter):
+    """The drafts made from one imported page (where the import screen lands)."""
+
+    title = "导入的版面"
+    parameter_name = "page_import"
+    RECENT = 20
+
+    def lookups(self, request, model_admin):
+        recent = list(PageImport.objects.order_by("-pk")[: self.RECENT])
+        chosen = self.value()
+        if chosen and chosen.isdigit() and all(str(p.pk) != chosen for p in recent):
+            recent += list(PageImport.objects.filter(pk=chosen))
+        return [(str(p.pk), str(p)) for p in recent]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(page_imports=value)
+
+
 @admin.register(Article)
 class ArticleAdmin(BumpsContentVersion, PreloadedAutocompleteAdmin, nested_admin.NestedModelAdmin):
     list_display = ["headline", "section", "status", "published_at", "edition_date"]
     list_display_links = ["headline"]
-    list_filter = ["status", "section", RegionListFilter, ContributorListFilter]
+    list_filter = [
+        "status",
+        "section",
+        RegionListFilter,
+        ContributorListFilter,
+        PageImportListFilter,
+    ]
     list_select_related = ["section"]
     search_fields = ["headline", "kicker", "subtitle"]
     search_help_text = "按标题、引题或副标题查找"
@@ -334,3 +364,6 @@ class RegionAdmin(RefreshesSearchOnRename, BumpsContentVersion, admin.ModelAdmin
         # A region's place in the hierarchy (its code) decides which lists include
         # its stories; names and slugs may be corrected, the hierarchy may not.
         return ["code", "level", "parent"] if obj else []
+
+
+from archive import admin_import  # noqa: E402, F401  (registers the page import screen)
