@@ -3,16 +3,20 @@
 import functools
 
 import nested_admin
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from nested_admin.formsets import NestedInlineFormSet
 
-from archive import derived, services
+from archive import derived, history, roles, services
 from archive.admin_widgets import PreloadedAutocompleteAdmin
 from archive.models import (
     Article,
@@ -188,31 +192,254 @@ class PhotoInline(nested_admin.NestedStackedInline):
 
 
 class PageImportListFilter(admin.SimpleListFilter):
-    """The drafts made from one imported page (where the import screen lands)."""
+    """The drafts made from one imported page, where the import screen lands; like the
+    contributor filter it lists only the chosen import."""
 
     title = "导入的版面"
     parameter_name = "page_import"
-    RECENT = 20
+
+    @cached_property
+    def page_import(self):
+        value = self.value() or ""
+        valid = value.isascii() and value.isdigit()
+        return PageImport.objects.filter(pk=value).first() if valid else None
 
     def lookups(self, request, model_admin):
-        recent = list(PageImport.objects.order_by("-pk")[: self.RECENT])
-        chosen = self.value()
-        if chosen and chosen.isdigit() and all(str(p.pk) != chosen for p in recent):
-            recent += list(PageImport.objects.filter(pk=chosen))
-        return [(str(p.pk), str(p)) for p in recent]
+        if self.page_import is not None:
+            return [(str(self.page_import.pk), str(self.page_import))]
+        return [(self.value(), "（没有这次导入）")] if self.value() else []
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if value is None:
+        if not self.value():
             return queryset
-        if not value.isdigit():
+        if self.page_import is None:
             return queryset.none()
-        return queryset.filter(page_imports=value)
+        return queryset.filter(page_imports=self.page_import)
+
+
+class StaleGuardForm(forms.ModelForm):
+    """Carries the story's version from when the form was loaded, and refuses the save
+    if someone saved the story since, saying what they changed. The row stays locked
+    from this check to the save (the admin's change view is one transaction)."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def story(self) -> Article | None:
+        return self.instance if self.instance.pk else None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        story = self.story()
+        if story is not None:
+            self.fields["loaded_version"].initial = story.version
+
+    def clean(self):
+        data = super().clean()
+        story = self.story()
+        if story is None:
+            return data
+        current = (
+            Article.objects.select_for_update()
+            .filter(pk=story.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        loaded = data.get("loaded_version")
+        if loaded != current:
+            raise ValidationError(stale_message(story.pk, loaded), code="stale")
+        return data
+
+
+def stale_message(article_id: int, loaded: int | None):
+    """Why a save was refused, with what the other editor changed since ``loaded``."""
+    then = history.row_at(article_id, loaded) if loaded else None
+    now = history.latest(article_id)
+    who = (
+        f"{now.history_user or '其他人'}（{now.history_date:%Y-%m-%d %H:%M}）" if now else "其他人"
+    )
+    changes = history.changes(then, now) if then and now else []
+    items = format_html_join(
+        "", "<li>{}：{} → {}</li>", ((c.label, c.before[:80], c.after[:80]) for c in changes)
+    )
+    return format_html(
+        "保存被拒绝：您打开这篇稿件之后，{} 已保存了新的版本。您填写的内容仍保留在下面，"
+        "请复制需要的修改，刷新页面载入最新版本后再保存。对方的修改：<ul>{}</ul>",
+        who,
+        items or format_html("<li>（无法列出细节）</li>"),
+    )
+
+
+class ArticleAdminForm(StaleGuardForm):
+    class Meta:
+        model = Article
+        fields = ["headline"]  # the admin's fieldsets decide the fields
+
+    user = None  # set by ArticleAdmin.get_form
+    NOT_PUBLISHER = "您没有发布或撤回稿件的权限：只能存为草稿或提交审核。"
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        before = self.instance.status if self.instance.pk else None
+        if status != before and status not in roles.allowed_statuses(self.user):
+            raise ValidationError(self.NOT_PUBLISHER)
+        return status
+
+
+class PublishingActions:
+    """Actions on selected stories, refused whole if any changed since the list loaded
+    (the list carries each row's version in a hidden input)."""
+
+    def versions(self, request) -> dict[int, int] | None:
+        if request.POST.get("select_across") == "1":
+            return None  # "all N stories": no single page of versions to check against
+        if not any(key.startswith("_version_") for key in request.POST):
+            return None  # not posted from the list (a script): nothing to compare with
+        found = {}
+        for pk in request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME):
+            value = request.POST.get(f"_version_{pk}", "")
+            if not (pk.isdigit() and value.isdigit()):
+                return {}  # unknown versions: everything counts as stale
+            found[int(pk)] = int(value)
+        return found
+
+    @admin.display(description="")
+    def version_marker(self, obj):
+        return format_html(
+            '<input type="hidden" name="_version_{}" value="{}">', obj.pk, obj.version
+        )
+
+    def _apply(self, request, queryset, service, done: str):
+        try:
+            count = service(articles=queryset, user=request.user, versions=self.versions(request))
+        except services.StaleVersion as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(request, done.format(count), messages.SUCCESS)
+
+    @admin.action(description="发布所选稿件", permissions=["publish"])
+    def publish(self, request, queryset):
+        self._apply(request, queryset, services.articles_publish, "已发布 {} 篇稿件。")
+
+    @admin.action(description="撤回所选稿件（不再公开，保留稿件）", permissions=["publish"])
+    def withdraw(self, request, queryset):
+        self._apply(request, queryset, services.articles_withdraw, "已撤回 {} 篇稿件。")
+
+    @admin.action(description="提交审核", permissions=["change"])
+    def submit(self, request, queryset):
+        if not request.user.has_perm("archive.change_any_article"):
+            queryset = queryset.filter(created_by=request.user)  # a reporter's own only
+        self._apply(request, queryset, services.articles_submit, "已提交 {} 篇稿件待审。")
+
+    def has_publish_permission(self, request):
+        return roles.can_publish(request.user)
+
+
+class StoryHistoryViews:
+    """The story's history: versions with who and when, the difference between any
+    two, and a revert that is itself recorded."""
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:object_id>/history/compare/",
+                view(self.history_compare_view),
+                name="archive_article_history_compare",
+            ),
+            path(
+                "<int:object_id>/history/<int:history_id>/revert/",
+                view(self.history_revert_view),
+                name="archive_article_history_revert",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _story(self, request, object_id):
+        article = get_object_or_404(Article, pk=object_id)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        return article
+
+    def _context(self, request, article, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "can_revert": self.has_change_permission(request, article),
+            **extra,
+        }
+
+    def history_view(self, request, object_id, extra_context=None):
+        article = self._story(request, object_id)
+        rows = list(
+            Article.history.filter(id=article.pk)
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")[:200]
+        )
+        for newer, older in zip(rows, rows[1:], strict=False):
+            newer.summary = "、".join(c.label for c in history.changes(older, newer)) or "—"
+        if rows:
+            rows[-1].summary = "创建" if rows[-1].history_type == "+" else "—"
+        context = self._context(request, article, title=f"修改历史：{article}", rows=rows)
+        return TemplateResponse(request, "admin/archive/article/story_history.html", context)
+
+    def history_compare_view(self, request, object_id):
+        article = self._story(request, object_id)
+        ids = [v for v in (request.GET.get("from", ""), request.GET.get("to", "")) if v.isdigit()]
+        rows = {r.history_id: r for r in Article.history.filter(id=article.pk, history_id__in=ids)}
+        if len(ids) != 2 or len(rows) != len(set(ids)):
+            messages.error(request, "请选择这篇稿件的两个版本进行比较。")
+            return HttpResponseRedirect(reverse("admin:archive_article_history", args=[article.pk]))
+        older, newer = sorted(
+            (rows[int(i)] for i in ids), key=lambda r: (r.history_date, r.history_id)
+        )
+        context = self._context(
+            request,
+            article,
+            title=f"比较版本：{article}",
+            older=older,
+            newer=newer,
+            changes=history.changes(older, newer),
+        )
+        return TemplateResponse(request, "admin/archive/article/story_compare.html", context)
+
+    def history_revert_view(self, request, object_id, history_id):
+        article = self._story(request, object_id)
+        if request.method != "POST" or not self.has_change_permission(request, article):
+            raise PermissionDenied
+        row = get_object_or_404(Article.history, id=article.pk, history_id=history_id)
+        loaded = request.POST.get("loaded_version", "")
+        if loaded != str(article.version):
+            self.message_user(
+                request,
+                stale_message(article.pk, int(loaded) if loaded.isdigit() else None),
+                messages.ERROR,
+            )
+        else:
+            services.article_revert(article=article, row=row, user=request.user)
+            self.message_user(
+                request, f"已恢复到第 {row.version} 版（作为新版本保存）。", messages.SUCCESS
+            )
+        return HttpResponseRedirect(reverse("admin:archive_article_history", args=[article.pk]))
 
 
 @admin.register(Article)
-class ArticleAdmin(BumpsContentVersion, PreloadedAutocompleteAdmin, nested_admin.NestedModelAdmin):
-    list_display = ["headline", "section", "status", "published_at", "edition_date"]
+class ArticleAdmin(
+    StoryHistoryViews,
+    PublishingActions,
+    BumpsContentVersion,
+    PreloadedAutocompleteAdmin,
+    nested_admin.NestedModelAdmin,
+):
+    form = ArticleAdminForm
+    list_display = [
+        "headline",
+        "section",
+        "status",
+        "published_at",
+        "edition_date",
+        "version_marker",
+    ]
     list_display_links = ["headline"]
     list_filter = [
         "status",
@@ -228,52 +455,146 @@ class ArticleAdmin(BumpsContentVersion, PreloadedAutocompleteAdmin, nested_admin
     paginator = CappedCountPaginator
     list_per_page = 50
     autocomplete_fields = ["section"]
-    readonly_fields = ["version", "created_at", "updated_at"]
+    readonly_fields = ["version", "created_by", "created_at", "updated_at", "preview_link"]
     fieldsets = [
         (
             None,
             {"fields": ["kicker", "headline", "subtitle", "section", "lede", "body"]},
         ),
         ("署名", {"fields": ["byline"]}),
-        ("发布", {"fields": ["status", "published_at"]}),
+        ("发布", {"fields": ["status", "published_at", "preview_link"]}),
         ("见报", {"fields": ["edition_date", "page_number", "page_name"]}),
         (
             "记录",
             {
-                "fields": ["version", "created_at", "updated_at"],
+                "fields": ["version", "created_by", "created_at", "updated_at", "loaded_version"],
                 "classes": ["collapse"],
             },
         ),
     ]
     inlines = [ArticleRegionInline, BylineInline, PhotoInline]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "withdraw", "submit"]
 
-    @admin.action(description="发布所选稿件", permissions=["change"])
-    def publish(self, request, queryset):
-        count = services.articles_publish(articles=queryset)
-        self.message_user(request, f"已发布 {count} 篇稿件。", messages.SUCCESS)
+    @admin.display(description="预览")
+    def preview_link(self, obj):
+        if not obj.pk:
+            return "保存后可预览"
+        url = reverse("archive:story_preview", args=[obj.pk])
+        return format_html('<a href="{}" target="_blank">在读者页面上预览</a>', url)
 
-    @admin.action(description="撤下所选稿件（改回草稿）", permissions=["change"])
-    def unpublish(self, request, queryset):
-        count = services.articles_unpublish(articles=queryset)
-        self.message_user(request, f"已撤下 {count} 篇稿件。", messages.SUCCESS)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status" and not roles.can_publish(request.user):
+            allowed = roles.allowed_statuses(request.user)
+            kwargs["choices"] = [c for c in db_field.choices if c[0] in allowed]
+            kwargs["error_messages"] = {"invalid_choice": ArticleAdminForm.NOT_PUBLISHER}
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and roles.can_change(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and roles.can_change(request.user, obj)
 
     def get_changelist(self, request, **kwargs):
         return ListingOrderedChangeList
 
+    def get_object(self, request, object_id, from_field=None):
+        if from_field is not None:
+            return super().get_object(request, object_id, from_field)
+        # The change form shows who created the story: fetched with it, not after.
+        try:
+            return self.get_queryset(request).select_related("created_by").get(pk=object_id)
+        except (Article.DoesNotExist, ValidationError, ValueError):
+            return None
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.skip_history_when_saving = True  # recorded once the inlines are saved too
+        try:
+            super().save_model(request, obj, form, change)
+        finally:
+            del obj.skip_history_when_saving
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # Regions, bylines and photo credits are saved by now: re-derive the listing rows.
+        # Regions, bylines and photo credits are saved by now: re-derive the listing
+        # rows and search document, and record the whole story as this version.
         derived.refresh([form.instance.pk])
+        history.record(form.instance, created=not change, user=request.user)
 
     def view_on_site(self, obj):
         # Only a public story has a public page; a draft's would be a 404.
         return obj.get_absolute_url() if obj.is_public else None
 
 
+class PhotoForm(StaleGuardForm):
+    """A photo edited on its own page carries its story's version: a photo editor's
+    save and an editor's save of the story cannot overwrite each other."""
+
+    class Meta:
+        model = Photo
+        fields = ["image", "caption", "alt_text", "order"]
+
+    def story(self):
+        return self.instance.article if self.instance.pk else None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.article.version
+
+
+class PhotoCreditsInline(PreloadedAutocompleteAdmin, admin.TabularInline):
+    model = Credit
+    fk_name = "photo"
+    fields = ["contributor", "role", "order"]
+    autocomplete_fields = ["contributor"]
+    extra = 0
+    verbose_name = "图片署名"
+    verbose_name_plural = "图片署名（摄影、提供）"
+
+
+@admin.register(Photo)
+class PhotoAdmin(BumpsContentVersion, admin.ModelAdmin):
+    """The photo editor's desk: every photo with its caption and credits."""
+
+    form = PhotoForm
+    list_display = ["__str__", "article", "credit_line"]
+    list_select_related = ["article"]
+    search_fields = ["caption", "article__headline"]
+    show_full_result_count = False
+    paginator = CappedCountPaginator
+    inlines = [PhotoCreditsInline]
+    fields = ["article_link", "image", "caption", "alt_text", "order", "loaded_version"]
+    readonly_fields = ["article_link"]
+
+    @admin.display(description="所属稿件")
+    def article_link(self, obj):
+        url = reverse("admin:archive_article_change", args=[obj.article_id])
+        return format_html('<a href="{}">{}</a>', url, obj.article.headline)
+
+    def has_add_permission(self, request):
+        return False  # a photo is added inside its story
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A new version of the story: open story forms are now stale, and the
+        # story's history shows the photo change.
+        story = form.instance.article
+        history.save_without_history(story)
+        derived.refresh([story.pk])
+        history.record(story, user=request.user, reason="修改图片")
+
+
 @admin.register(Contributor)
 class ContributorAdmin(RefreshesSearchOnRename, BumpsContentVersion, admin.ModelAdmin):
     mention = "contributor_id"
+    actions = ["merge"]
     list_display = ["name", "kind", "description", "slug"]
     list_filter = ["kind"]
     search_fields = ["name", "slug", "description"]
@@ -289,6 +610,33 @@ class ContributorAdmin(RefreshesSearchOnRename, BumpsContentVersion, admin.Model
         "bylines",
         "photo_credits",
     ]
+
+    @admin.action(description="合并所选记录（同一人或同一机构）", permissions=["merge"])
+    def merge(self, request, queryset):
+        chosen = list(queryset.order_by("pk"))
+        if len(chosen) < 2:
+            self.message_user(request, "请至少选择两条记录再合并。", messages.WARNING)
+            return None
+        keep = next((c for c in chosen if str(c.pk) == request.POST.get("keep")), None)
+        if request.POST.get("post") == "yes" and keep is not None:
+            others = [c for c in chosen if c != keep]
+            moved = services.contributors_merge(keep=keep, merged=others, user=request.user)
+            names = "、".join(str(c) for c in others)
+            self.message_user(
+                request, f"已把 {names} 并入 {keep}：移交 {moved} 条署名。", messages.SUCCESS
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "合并作者/供稿方",
+            "chosen": chosen,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/archive/contributor/merge.html", context)
+
+    def has_merge_permission(self, request):
+        return self.has_change_permission(request) and self.has_delete_permission(request)
 
     @admin.display(description="署名稿件")
     def bylines(self, obj):

@@ -5,11 +5,10 @@ import datetime
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from archive import body as body_text
-from archive import derived
+from archive import derived, history
 from archive.ingest import parser, source
 from archive.ingest.page import Page
 from archive.models import (
@@ -54,8 +53,10 @@ def article_create(
     edition_date: datetime.date | None = None,
     page_number: int | None = None,
     page_name: str = "",
+    origin: str = Article.Origin.EDITOR,
+    user=None,
 ) -> Article:
-    """Create a story with its regions, bylines and photos.
+    """Create a story with its regions, bylines and photos, and its first history row.
 
     ``body`` is a list of ("paragraph" | "subhead", text); ``regions`` a list of
     (GB/T 2260 code, is_primary); ``bylines`` a list of (name, role) or (name, kind,
@@ -63,7 +64,7 @@ def article_create(
     dict with ``caption``, optional ``alt_text`` and ``credits`` as (name, kind, role).
     """
     section = Section.objects.get_or_create(name=section_name)[0] if section_name else None
-    article = Article.objects.create(
+    article = Article(
         headline=headline,
         kicker=kicker,
         subtitle=subtitle,
@@ -76,7 +77,10 @@ def article_create(
         edition_date=edition_date,
         page_number=page_number,
         page_name=page_name,
+        origin=origin,
+        created_by=user,
     )
+    history.save_without_history(article)
     codes = dict(regions)
     by_code = Region.objects.in_bulk(list(codes), field_name="code")
     missing = set(codes) - set(by_code)
@@ -114,36 +118,148 @@ def article_create(
             for i, (name, kind, role) in enumerate(spec.get("credits", ()))
         )
     derived.refresh([article.pk])
+    history.record(article, created=True, user=user)
     return article
 
 
+class StaleVersion(Exception):
+    """Someone saved the story after the editor loaded it: nothing was written."""
+
+    def __init__(self, articles: list[Article]):
+        names = "、".join(f"《{a.headline}》" for a in articles)
+        super().__init__(f"{names}在您打开页面后已被他人修改，本次操作未执行：请刷新后重试。")
+        self.articles = articles
+
+
+def _locked(articles, versions: dict[int, int] | None) -> list[Article]:
+    """The stories, locked until the transaction ends; ``StaleVersion`` if any has moved
+    on from the version the editor saw (``versions``: id -> version)."""
+    locked = list(Article.objects.select_for_update().filter(pk__in=articles.values("pk")))
+    if versions is not None:
+        stale = [a for a in locked if versions.get(a.pk) != a.version]
+        if stale:
+            raise StaleVersion(stale)
+    return locked
+
+
+def _transition(locked: list[Article], status: str, *, user, reason: str, at=None) -> int:
+    for article in locked:
+        article.status = status
+        if at is not None and article.published_at is None:
+            article.published_at = at
+        history.save_without_history(article)  # bumps the version
+        history.record(article, user=user, reason=reason)
+    derived.refresh([a.pk for a in locked])
+    ContentVersion.bump()
+    return len(locked)
+
+
 @transaction.atomic
-def articles_publish(*, articles, at: datetime.datetime | None = None) -> int:
+def articles_publish(
+    *, articles, at: datetime.datetime | None = None, user=None, versions=None
+) -> int:
     """Publish the given stories; those without a publication time get ``at`` (now).
 
     A story whose publication time lies in the future stays scheduled until then.
+    Each change is a history row, and bumps the version (open forms become stale).
     """
+    locked = [a for a in _locked(articles, versions) if a.status != Article.Status.PUBLISHED]
     at = at or timezone.now()
-    ids = list(articles.exclude(status=Article.Status.PUBLISHED).values_list("pk", flat=True))
-    Article.objects.filter(pk__in=ids, published_at__isnull=True).update(published_at=at)
-    count = Article.objects.filter(pk__in=ids).update(
-        status=Article.Status.PUBLISHED, version=F("version") + 1, updated_at=timezone.now()
-    )
-    derived.refresh(ids)  # stories published "now" got a publication time
-    return count
+    return _transition(locked, Article.Status.PUBLISHED, user=user, reason="发布", at=at)
 
 
 @transaction.atomic
-def articles_unpublish(*, articles) -> int:
-    """Take published stories off the public site; they return to draft.
+def articles_withdraw(*, articles, user=None, versions=None) -> int:
+    """Take published stories off the public site; they are kept, as withdrawn."""
+    locked = [a for a in _locked(articles, versions) if a.status == Article.Status.PUBLISHED]
+    return _transition(locked, Article.Status.WITHDRAWN, user=user, reason="撤回")
 
-    Listing rows keep their time: public lists check the story's status too.
-    """
-    count = articles.filter(status=Article.Status.PUBLISHED).update(
-        status=Article.Status.DRAFT, version=F("version") + 1, updated_at=timezone.now()
+
+@transaction.atomic
+def articles_submit(*, articles, user=None, versions=None) -> int:
+    """Send drafts (or withdrawn stories) to the editors for review."""
+    waiting = (Article.Status.DRAFT, Article.Status.WITHDRAWN)
+    locked = [a for a in _locked(articles, versions) if a.status in waiting]
+    return _transition(locked, Article.Status.REVIEW, user=user, reason="提交审核")
+
+
+@transaction.atomic
+def article_revert(*, article: Article, row, user=None) -> Article:
+    """Restore a story's content, bylines, photos and regions as they were in history
+    row ``row``; the revert is itself a new version with its own history row.
+    Publication state is left alone: reverting never publishes or withdraws."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    for field in history.CONTENT_FIELDS:
+        setattr(article, field, getattr(row, field))
+    history.save_without_history(article)
+    article.credits.all().delete()
+    article.photos.all().delete()
+    Credit.objects.bulk_create(
+        Credit(article=article, contributor=_contributor(entry), role=entry[2], order=i)
+        for i, entry in enumerate(row.bylines)
     )
+    for order, spec in enumerate(row.photos):
+        photo = Photo.objects.create(
+            article=article,
+            caption=spec["caption"],
+            alt_text=spec.get("alt_text", ""),
+            image=spec.get("image", ""),
+            order=order,
+        )
+        Credit.objects.bulk_create(
+            Credit(photo=photo, contributor=_contributor(entry), role=entry[2], order=i)
+            for i, entry in enumerate(spec["credits"])
+        )
+    article.article_regions.all().delete()
+    by_code = Region.objects.in_bulk([code for code, _name, _p in row.regions], field_name="code")
+    ArticleRegion.objects.bulk_create(
+        ArticleRegion(article=article, region=by_code[code], is_primary=primary)
+        for code, _name, primary in row.regions
+        if code in by_code
+    )
+    derived.refresh([article.pk])
     ContentVersion.bump()
-    return count
+    history.record(article, user=user, reason=f"恢复到第 {row.version} 版")
+    return article
+
+
+def _contributor(entry) -> Contributor:
+    """The contributor a history entry names: the same record if it still exists (it
+    may have been merged away since), else one of that name."""
+    contributor_id, name, _role = entry
+    return Contributor.objects.filter(pk=contributor_id).first() or contributor_for(name=name)
+
+
+@transaction.atomic
+def contributors_merge(*, keep: Contributor, merged: list[Contributor], user=None) -> int:
+    """Move every credit of ``merged`` (records of the same person or organisation) to
+    ``keep`` and delete them; their history stays. Returns how many credits moved."""
+    merged = [c for c in merged if c.pk != keep.pk]
+    ids = [c.pk for c in merged]
+    stories = set(
+        Credit.objects.filter(contributor_id__in=ids, article__isnull=False).values_list(
+            "article_id", flat=True
+        )
+    ) | set(
+        Credit.objects.filter(contributor_id__in=ids, photo__isnull=False).values_list(
+            "photo__article_id", flat=True
+        )
+    )
+    moved = 0
+    for credit in Credit.objects.filter(contributor_id__in=ids):
+        credit.contributor = keep
+        if user is not None:
+            credit._history_user = user
+        credit.save()  # one history row per credit: who now holds it
+        moved += 1
+    for contributor in merged:
+        if user is not None:
+            contributor._history_user = user
+        contributor._change_reason = f"并入 {keep.name}（{keep.pk}）"
+        contributor.delete()
+    derived.refresh(stories)
+    ContentVersion.bump()
+    return moved
 
 
 class PageAlreadyImported(Exception):
@@ -217,6 +333,8 @@ def page_import(
             edition_date=edition_date,
             page_number=record.page_number,
             page_name=page.banner,
+            origin=Article.Origin.IMPORT,
+            user=user,
         )
         for story in page.stories
     ]

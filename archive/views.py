@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Prefetch
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
 
 from archive import counts
 from archive.filters import StoryFilter
@@ -142,6 +144,29 @@ def _approximate_count(data) -> int | None:
 def story_detail(request, pk: int):
     article = get_object_or_404(Article.objects.published().for_reading(), pk=pk)
     return render(request, "archive/story_detail.html", {"article": article})
+
+
+def _preview_state(article: Article) -> dict:
+    """What the preview banner says about the story's state, as of now."""
+    if article.status == Article.Status.PUBLISHED and not article.is_public:
+        return {"code": "scheduled", "label": "定时发布", "public_at": article.published_at}
+    return {"code": article.status, "label": article.get_status_display(), "public_at": None}
+
+
+# Staff only: anyone else is sent to the admin login (before the story is looked up,
+# so nothing about which stories exist leaks). Never through ``cached_page``.
+@never_cache
+@staff_member_required
+def story_preview(request, pk: int):
+    """Any story, whatever its state, on the public story template with a preview banner."""
+    article = get_object_or_404(Article.objects.for_reading(), pk=pk)
+    response = render(
+        request,
+        "archive/story_detail.html",
+        {"article": article, "preview": _preview_state(article)},
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 @cached_page

@@ -637,18 +637,18 @@ def test_publishing_counts_only_stories_not_yet_published(editor_client, kecheng
     assert Article.objects.filter(status=Article.Status.PUBLISHED).count() == 3
 
 
-def test_editor_can_unpublish_a_story(client, editor_client, kecheng, jiande):
+def test_editor_can_withdraw_a_story(client, editor_client, kecheng, jiande):
     assert client.get(kecheng.get_absolute_url()).status_code == 200
 
-    response = run_action(editor_client, "unpublish", kecheng)
+    response = run_action(editor_client, "withdraw", kecheng)
 
-    assertContains(response, "已撤下 1 篇稿件。")
+    assertContains(response, "已撤回 1 篇稿件。")
     kecheng.refresh_from_db()
-    assert kecheng.status == Article.Status.DRAFT
+    assert kecheng.status == Article.Status.WITHDRAWN  # kept, not public
     assert client.get(kecheng.get_absolute_url()).status_code == 404
     assertNotContains(client.get(reverse("archive:region_detail", args=["kecheng"])), KECHENG)
     assert client.get(jiande.get_absolute_url()).status_code == 200  # not selected
-    assert listed_headlines(editor_client.get(CHANGELIST + "?status__exact=draft")) == [KECHENG]
+    assert listed_headlines(editor_client.get(CHANGELIST + "?status__exact=withdrawn")) == [KECHENG]
 
 
 def test_editor_can_publish_from_a_filtered_list(client, editor_client, demo):
@@ -695,7 +695,8 @@ def test_story_not_on_the_site_has_no_view_on_site_link(editor_client, hidden):
 
     assert response.status_code == 200
     assertNotContains(response, "在站点上查看")
-    assertNotContains(response, article.get_absolute_url())
+    assertNotContains(response, f'href="{article.get_absolute_url()}"')
+    assertContains(response, reverse("archive:story_preview", args=[article.pk]))
 
 
 # --- contributors -----------------------------------------------------------------------------

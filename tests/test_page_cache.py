@@ -43,7 +43,7 @@ def test_withdrawing_a_story_removes_it_from_cached_pages_at_once(client):
     story = ArticleFactory(headline="柯城：即将撤下的报道", regions=["330802"])
     for url in (LIST, story.get_absolute_url(), reverse("archive:region_detail", args=["kecheng"])):
         assert "即将撤下的报道" in client.get(url).content.decode()
-    services.articles_unpublish(articles=Article.objects.filter(pk=story.pk))
+    services.articles_withdraw(articles=Article.objects.filter(pk=story.pk))
     assert "即将撤下的报道" not in client.get(LIST).content.decode()
     assert client.get(story.get_absolute_url()).status_code == 404
     region_page = client.get(reverse("archive:region_detail", args=["kecheng"]))

@@ -143,4 +143,5 @@ def test_admin_change_form_queries_do_not_grow_with_bylines_and_regions(editor_c
     large = full_story(regions=["330802", "330803", "330182"], bylines=6, photos=2)
     urls = [reverse("admin:archive_article_change", args=[a.pk]) for a in (small, large)]
     editor_client.get(urls[0])  # warm per-process caches (content types)
-    assert queries_for(editor_client, urls[0]) == queries_for(editor_client, urls[1]) <= MAX_QUERIES
+    # One more than a public page: the role rules read the editor's group permissions.
+    assert queries_for(editor_client, urls[0]) == queries_for(editor_client, urls[1]) <= 11

@@ -419,7 +419,7 @@ def test_unpublished_stories_never_appear_even_when_they_match(client, order):
     story("撤回农田", body="农田。", status=Article.Status.WITHDRAWN, published_at=days_ago(1))
     story("定时农田", body="农田。", scheduled=True)
     unpublished = story("撤下农田", body="农田。")
-    services.articles_unpublish(articles=Article.objects.filter(pk=unpublished.pk))
+    services.articles_withdraw(articles=Article.objects.filter(pk=unpublished.pk))
     assert found(client, "农田", order=order) == {"已发布的农田报道"}
 
 

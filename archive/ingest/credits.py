@@ -2,8 +2,10 @@
 
 A credit line is names and role marks and nothing else: ``许军 摄``, ``本报记者 张三
 李四 通讯员 王五``, ``张三/文 李四/摄``, ``（图片由建德市洋溪街道提供）``,
-``新华社发``. A role word before names (记者, 通讯员, 编辑) applies to the names after
-it; a mark after a name (摄, /文, 译) to the names since the last mark.
+``新华社发（朱涵 摄）``. A role word before names (记者, 通讯员, 编辑) applies to the
+names after it; a mark after a name (摄, /文, 译) to every name since the last mark
+(``记者 张三 通讯员 李四 摄``: both took the photo), unless the line opens with a mark
+and so prints marks before names (``文/张三 图/李四``).
 """
 
 import re
@@ -53,6 +55,7 @@ _BEFORE = {
     "特约通讯员": CORRESPONDENT,
     "责任编辑": EDITOR,
     "本版编辑": EDITOR,
+    "美术编辑": EDITOR,
     "编辑": EDITOR,
     "摄影": PHOTOGRAPHER,
     "摄": PHOTOGRAPHER,
@@ -76,7 +79,13 @@ _COURTESY = re.compile(
     r"^[（(]?\s*(?:图片|照片|图)(?:均)?由\s*(?P<org>.+?)\s*提供\s*[）)]?$"
     r"|^[（(]?\s*(?P<org2>[^（）()\s]{2,30}?)\s*供图\s*[）)]?$"
 )
-_AGENCY_ISSUE = re.compile(r"^[（(]?\s*(?P<org>新华社|中新社)\s*发\s*[）)]?$")
+# "新华社发", alone or around the photographer's credit: "新华社发（朱涵 摄）",
+# "（新华社发 朱涵 摄）", "朱涵 摄（新华社发）".
+_ISSUED = re.compile(r"[（(]?\s*(?P<org>新华社|中新社)\s*发\s*[）)]?")
+# Names that end as organisations do (柯城区, 新昌县委宣传部, 开化县融媒体中心).
+_ORGANISATION = re.compile(
+    r"^.{2,}(?:省|市|县|区|镇|乡|街道|村|社区|局|委|办|部|厅|中心|公司|集团|社|馆|站|所|院|协会|台|报)$"
+)
 
 
 @dataclass(frozen=True)
@@ -101,8 +110,19 @@ def is_person_name(word: str) -> bool:
     return word[0] in SURNAMES
 
 
+def _bare_name(word: str) -> bool:
+    """A name standing with no role word beside it. Four characters after a single-
+    character surname read as a phrase far more often than as a name (金秋硕果)."""
+    if not is_person_name(word):
+        return False
+    compound = any(word.startswith(s) for s in COMPOUND_SURNAMES)
+    return len(word) <= 3 or compound or "·" in word or "•" in word
+
+
 def _kind(name: str) -> str:
-    return PERSON if is_person_name(name) else ORGANISATION
+    if _ORGANISATION.match(name) or not _PERSON.fullmatch(name):
+        return ORGANISATION
+    return PERSON
 
 
 def _tokens(line: str) -> list[str]:
@@ -112,15 +132,30 @@ def _tokens(line: str) -> list[str]:
     return line.split()
 
 
-def _split_role(token: str) -> tuple[str, str] | None:
-    """A token such as "记者张三" or "张三摄" that runs a role word and a name together."""
-    for word in sorted(_BEFORE, key=len, reverse=True):
-        if token.startswith(word) and is_person_name(token[len(word) :]):
-            return word, token[len(word) :]
-    for word in sorted(_AFTER, key=len, reverse=True):
-        if token.endswith(word) and is_person_name(token[: -len(word)]):
-            return token[: -len(word)], word
+# Run together with a name ("记者张三", "张三摄"), only the role words that cannot end
+# or start a name: 文, 图 and 译 end many (张志文), and are printed apart ("张三/文").
+_JOINED_BEFORE = sorted((w for w in _BEFORE if len(w) > 1), key=len, reverse=True)
+_JOINED_AFTER = ("摄影", "摄")
+
+
+def _split_role(token: str) -> list[str] | None:
+    """A token such as "记者张三" or "张三摄" that runs role words and a name together."""
+    before = next((w for w in _JOINED_BEFORE if token.startswith(w)), "")
+    rest = token[len(before) :]
+    after = next(
+        (w for w in _JOINED_AFTER if rest.endswith(w) and is_person_name(rest[: -len(w)])), ""
+    )
+    name = rest[: len(rest) - len(after)]
+    if (before or after) and is_person_name(name):
+        return [w for w in (before, name, after) if w]
     return None
+
+
+def _unbracket(text: str) -> str:
+    text = text.strip()
+    if text[:1] in "（(" and text[-1:] in "）)":
+        return text[1:-1].strip()
+    return text
 
 
 def parse_line(line: str) -> list[Credit] | None:
@@ -131,53 +166,78 @@ def parse_line(line: str) -> list[Credit] | None:
     if match := _COURTESY.match(text):
         org = (match.group("org") or match.group("org2")).strip()
         return [Credit(org, COURTESY, _kind(org))]
-    if match := _AGENCY_ISSUE.match(text):
-        return [Credit(match.group("org"), COURTESY, ORGANISATION)]
-    inner = text
-    if inner[0] in "（(" and inner[-1] in "）)":
-        inner = inner[1:-1]
-    inner = _AGENCY.sub("", inner)
+    inner = _unbracket(text)
+    for match in _ISSUED.finditer(inner):
+        if match.start() == 0 or match.end() == len(inner):
+            agency = Credit(match.group("org"), COURTESY, ORGANISATION)
+            rest = (inner[: match.start()] + " " + inner[match.end() :]).strip()
+            if not rest:
+                return [agency]
+            credits = _names_and_roles(_unbracket(rest))
+            if not credits or any(c.role not in PHOTO_ROLES for c in credits):
+                return None
+            return [agency, *credits] if match.start() == 0 else [*credits, agency]
+    return _names_and_roles(inner)
+
+
+def _names_and_roles(text: str) -> list[Credit] | None:
+    """Names and the role words before them or marks after them, as credits."""
     tokens: list[str] = []
-    for token in _tokens(inner):
+    for token in _tokens(_AGENCY.sub("", text)):
         split = None if token in _BEFORE or token in _AFTER else _split_role(token)
         tokens.extend(split or (token,))
+    words = [t for t in tokens if t != "/"]
+    # A line opening with a mark ("文/张三 图/李四", "摄影 李四") prints marks before names.
+    marks_first = bool(words) and words[0] in _AFTER
     credits: list[Credit] = []
-    pending: list[str] = []  # names waiting for a mark after them
+    group: list[Credit] = []  # credits since the last mark after names
+    pending: list[str] = []  # names waiting for a role
     role = None  # the role word in force before names
     for i, token in enumerate(tokens):
         if token == "/":
             continue
         # "文/张三" puts the mark before the name, "张三/文" after it.
-        mark_before = (
+        slash_next = (
             i + 1 < len(tokens) and tokens[i + 1] == "/" and (i == 0 or tokens[i - 1] != "/")
         )
-        if token in _AFTER and pending and not mark_before:
-            credits.extend(Credit(name, _AFTER[token], _kind(name)) for name in pending)
-            pending, role = [], None
+        following = next((t for t in tokens[i + 1 :] if t != "/"), None)
+        if token in _AFTER and (pending or group) and not (marks_first or slash_next):
+            # The mark closes every name since the last one: "记者 张三 通讯员 李四 摄".
+            group += [Credit(name, role or WRITER, _kind(name)) for name in pending]
+            credits += [Credit(c.name, _AFTER[token], c.kind) for c in group]
+            group, pending, role = [], [], None
         elif token in _BEFORE:
-            credits.extend(Credit(name, role or WRITER, _kind(name)) for name in pending)
+            group += [Credit(name, role or WRITER, _kind(name)) for name in pending]
             pending, role = [], _BEFORE[token]
-        elif is_person_name(token):
+        elif _is_name(token, named_role=role is not None or following in _AFTER):
             pending.append(token)
         else:
             return None
-    credits.extend(Credit(name, role or WRITER, _kind(name)) for name in pending)
+    if len(words) == len(pending) and not all(_bare_name(n) for n in pending):
+        return None  # bare names only, and one reads as a phrase
+    credits += group + [Credit(name, role or WRITER, _kind(name)) for name in pending]
     return credits or None
 
 
-_TRAILING = re.compile(
-    r"^(?P<caption>.+?[。！？!?”）)])\s*(?P<credit>[（(]?[^。！？]{2,40}(?:摄|摄影|供图|提供|新华社发)[）)]?)$"
-    r"|^(?P<caption2>.+?)\s+(?P<credit2>[^\s。！？]{2,20}\s*摄)$"
-)
+def _is_name(token: str, named_role: bool) -> bool:
+    # Beside a role word any two to four characters are a name (郦宁: not every surname
+    # is on the list); standing alone, a name must start with a surname.
+    return is_person_name(token) or (named_role and bool(_PERSON.fullmatch(token)))
 
 
 def split_trailing(line: str) -> tuple[str, list[Credit]] | None:
-    """A caption with its credit on the same line ("…开园运营。 许军 摄"), split."""
-    match = _TRAILING.match(line.strip())
-    if not match:
-        return None
-    caption = (match.group("caption") or match.group("caption2")).strip()
-    credits = parse_line(match.group("credit") or match.group("credit2"))
-    if not credits or not caption or not any(c.role in PHOTO_ROLES for c in credits):
-        return None
-    return caption, credits
+    """A caption with its photo credit on the same line ("…开园运营。 许军 摄",
+    "石塘渔港一角（图片由温岭市石塘镇提供）"), split; None for any other line."""
+    text = line.strip()
+    if parse_line(text):
+        return None  # a credit line, with no caption
+    # The credit starts after a space, at a bracket or after a sentence's end; the
+    # first place that leaves a credit behind (the longest credit) is the split.
+    for match in re.finditer(r"\s+|(?=[（(])|(?<=[。！？!?”）)])", text):
+        caption, credit = text[: match.start()].strip(), text[match.end() :].strip()
+        if not caption or len(credit) > 40:
+            continue
+        credits = parse_line(credit)
+        if credits and any(c.role in PHOTO_ROLES for c in credits):
+            return caption, credits
+    return None

@@ -47,23 +47,32 @@ def _segmenter():
 
 
 def word_across(left: str, right: str) -> int:
-    """How strongly a word spans the join of ``left``'s end and ``right``'s start:
-    2 if the segmenter cuts a word across it, 1 if the dictionary holds one, else 0."""
-    tail, head = left.rstrip()[-4:], right.lstrip()[:4]
+    """How strongly a word spans the join of ``left``'s end and ``right``'s start, by
+    how much better the segmenter's dictionary reads the two as one text than apart:
+    2 markedly (农家 + 乐 makes 农家乐, 发 + 挥 makes 发挥), 1 a little (用地 + 理清
+    holds 地理, but only by breaking 用地), else 0."""
+    return _across(left.rstrip()[-4:], right.lstrip()[:4])
+
+
+@functools.lru_cache(maxsize=4096)  # the parser asks about the same line ends often
+def _across(tail: str, head: str) -> int:
     if not tail or not head or not _TEXT.match(tail[-1]) or not _TEXT.match(head[0]):
         return 0
-    jieba = _segmenter()
-    position = 0
-    for word in jieba.cut(tail + head, HMM=False):
-        if position < len(tail) < position + len(word):
-            return 2
-        position += len(word)
-    frequencies = jieba.dt.FREQ
-    for i in range(1, len(tail) + 1):
-        for j in range(1, len(head) + 1):
-            if i + j >= 2 and frequencies.get(tail[-i:] + head[:j]):
-                return 1
-    return 0
+    gain = _fit(tail + head) - _fit(tail) - _fit(head)
+    return 2 if gain >= _STRONG else 1 if gain >= _WEAK else 0
+
+
+# Log-probability gains, measured on the sample page and tests/pages: real joins gain
+# 4 to 11 (出+生 is the least, both being words on their own); chance ones up to 2.7.
+_STRONG, _WEAK = 3.5, 1.0
+
+
+def _fit(text: str) -> float:
+    """The log-probability of ``text``'s likeliest segmentation into dictionary words."""
+    tokenizer = _segmenter().dt
+    route: dict = {}
+    tokenizer.calc(text, tokenizer.get_DAG(text), route)
+    return route[0][0]
 
 
 def join(left: str, right: str) -> str:

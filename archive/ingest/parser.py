@@ -4,30 +4,39 @@ The method, in the order it runs (docs/importer.md has it with its limits):
 
 1. **Lines.** Each non-empty line, with the number of blank lines before it: this
    OCR leaves a run of blank lines where a picture was.
-2. **Page furniture.** Dates, page numbers and the page's editor at the top; the
+2. **Page furniture.** Dates and page numbers at the top; the page's editors
+   (``责任编辑：王芳``) and jump lines (``（下转第4版）``, ``（上接第1版）``) anywhere; the
    banner (the page's section name) is its first short line.
-3. **Story heads.** A byline (names with or without role words, ``本报讯（记者 …）``)
-   with up to three short title lines above it: kicker, headline, subtitle.
+3. **Story heads.** A byline (names with or without role words, ``本报讯（记者 …）``,
+   or ``（上接第1版）`` under a headline repeated) with up to three short title lines
+   above it: kicker, headline, subtitle. A news lead's text opens the body.
 4. **Photos.** A credit line (``许军 摄``, ``（图片由…提供）``) with the short line
-   beside it as caption (before it, or after it when the credit comes first); a
-   courtesy line with no caption beside it credits the story's uncredited photo.
-5. **Segments.** The text between these landmarks, in OCR order. A segment right
-   under a story's head belongs to it; the others are orphans.
+   beside it as caption (before it, or after it when the credit comes first), or on
+   the same line; a short line alone where a picture stood; a courtesy line with no
+   caption beside it credits the story's uncredited photo, and the byline's
+   photographer (``李丽/文 项晨/摄``) any photo still uncredited.
+5. **Segments.** The text between these landmarks, in OCR order, cut where OCR may
+   have jumped between column blocks: after a line that stops mid-sentence, and
+   before a line that completes a word such a line starts (``…农家`` + ``乐蓬勃…``).
+   A segment right under a story's head belongs to it; the others are orphans.
 6. **Joins.** A segment ending mid-sentence continues in the segment that picks the
    sentence up: the next one in OCR order when nothing better offers, another where
-   a word spans the join (``joins.word_across``).
-7. **Orphans.** A chain of segments with no head goes to the story whose places (and
-   then vocabulary) it shares; with no evidence, to the story before it.
+   a word spans the join (``joins.word_across``). Nothing joins across a jump line.
+7. **Orphans.** A chain of segments with no head goes to the story whose places it
+   shares; with no evidence, to the story of the text just before it (with only
+   photos between), else to the story before it.
 8. **Blocks.** Lines ending mid-sentence are joined to the next; short unpunctuated
    lines between finished sentences are subheads.
-9. **Regions** (``places.tag``) and **warnings** for what an editor should check.
+9. **Regions** (``places.tag``) and **warnings** for what an editor should check:
+   an opening that leans on text elsewhere (另外…), an end mid-sentence, a jump,
+   text placed away from its head, a photo with no credit, no region.
 
 Every input line ends up in a field or in ``Page.unplaced``.
 """
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from archive.ingest import credits as credit_lines
 from archive.ingest import joins, places
@@ -45,6 +54,11 @@ _NEWS_LEAD = re.compile(
     r"^(?:本报讯|(?:新华社|中新社)[^\s，。]{0,10}电)\s*(?:[（(](?P<credit>[^）)]*)[）)])?"
 )
 _PICTURE = re.compile(r"^图为")
+# Where a story jumps between pages: "（下转第4版）" ends its part here, "（上接第1版）"
+# (under the headline repeated) starts it.
+_JUMP = re.compile(
+    r"^[（(]?\s*(?P<way>上接|接|下转|转)\s*第?\s*(?P<page>[0-9一二三四五六七八九十]{1,3})\s*版\s*[）)]?$"
+)
 
 
 @dataclass
@@ -60,16 +74,18 @@ class Head:
     titles: list[int]
     credits: list[Credit]
     byline: str = ""
-    lead: str = ""  # the news lead's text after "本报讯（…）", which is body
 
 
 @dataclass
 class Segment:
     lines: list[int]  # indexes into ``lines``, in OCR order
-    after: str  # "head", "photo", "credit" or "page": what came just before it
+    after: str  # what came just before it: "head", "photo", "credit", "jump", "page",
+    # or "cut" when ``cut`` split it from the segment before
     head: int | None = None  # the story it sits under, if right under a head
     photos_before: list[int] = field(default_factory=list)  # photos between it and the last
     marker: bool = False  # stands for a loose credit line: text never joins across it
+    jump_from: str = ""  # the page it carries on from ("上接第1版"): nothing here leads to it
+    jump_to: str = ""  # the page it carries on to ("下转第4版"): it leads to nothing here
     next: "Segment | None" = None
     previous: "Segment | None" = None
 
@@ -87,22 +103,28 @@ class _Parser:
             else:
                 gap += 1
         self.used: dict[int, str] = {}  # line index -> what it became
+        self.jumps: dict[int, tuple[str, str]] = {}  # line index -> ("from"/"to", page)
         self.page = Page()
 
     # --- 2. page furniture -------------------------------------------------------------
 
     def furniture(self) -> list[Credit]:
         editors = []
-        for i, line in enumerate(self.lines[:6]):
-            if _DATE.match(line.text):
+        for i, line in enumerate(self.lines):
+            if i < 6 and _DATE.match(line.text):
                 self.page.date, self.used[i] = line.text, "date"
-            elif match := _PAGE.match(line.text):
+            elif i < 6 and (match := _PAGE.match(line.text)):
                 self.page.page_number, self.used[i] = int(match.group("n")), "page"
                 if match.group("name") and not self.page.banner:
                     self.page.banner = match.group("name")
-            elif line.text.startswith(("责任编辑", "本版编辑", "编辑")) and (
-                found := credit_lines.parse_line(line.text)
+            elif match := _JUMP.match(line.text):
+                way = "from" if match.group("way").endswith("接") else "to"
+                self.jumps[i] = (way, match.group("page"))
+                self.used[i] = "jump"
+            elif (found := credit_lines.parse_line(line.text)) and all(
+                c.role == credit_lines.EDITOR for c in found
             ):
+                # The page's editors, printed at its top or foot.
                 editors += found
                 self.used[i] = "editor"
         return editors
@@ -117,40 +139,52 @@ class _Parser:
             and not joins.ends_sentence(text.rstrip("！？!?"))
             and "。" not in text
             and text[-1] not in "，,、；;："
+            and len(re.findall(r"[，,；;]", text)) <= 1  # more is a sentence cut short
             and credit_lines.parse_line(text) is None
         )
+
+    def _byline(self, i: int) -> tuple[list[Credit], str, str] | None:
+        """What line ``i`` says if it can close a story's head: its credits, their
+        wording and the body text after them ("本报讯（记者 …）3月9日，…"); else None."""
+        text = self.lines[i].text
+        if self.jumps.get(i, ("",))[0] == "from":
+            return [], "", ""  # "（上接第1版）" under the headline repeated
+        if i in self.used:
+            return None
+        if lead := _NEWS_LEAD.match(text):
+            wording = lead.group("credit") or ""
+            return credit_lines.parse_line(wording) or [], wording, text[lead.end() :].strip()
+        credits = credit_lines.parse_line(text)
+        if not credits or all(c.role in PHOTO_ROLES for c in credits):
+            return None  # a photo credit
+        return credits, text, ""
+
+    def _titles_above(self, i: int) -> list[int]:
+        titles: list[int] = []
+        j = i - 1
+        while j >= 0 and len(titles) < 3 and self._title_like(j):
+            titles.insert(0, j)
+            j -= 1
+            if self.lines[j + 1].gap >= PICTURE_GAP:
+                break
+        return titles
 
     def heads(self) -> list[Head]:
         found: list[Head] = []
         for i, line in enumerate(self.lines):
-            if i in self.used:
+            if (byline := self._byline(i)) is None or not (titles := self._titles_above(i)):
                 continue
-            lead = _NEWS_LEAD.match(line.text)
-            byline = None if lead else credit_lines.parse_line(line.text)
-            if lead:
-                byline = credit_lines.parse_line(lead.group("credit") or "") or []
-            elif not byline or any(c.role in PHOTO_ROLES for c in byline):
-                continue
-            titles = []
-            j = i - 1
-            while j >= 0 and len(titles) < 3 and self._title_like(j):
-                titles.insert(0, j)
-                j -= 1
-                if self.lines[j + 1].gap >= PICTURE_GAP:
-                    break
-            if not titles:
-                continue
-            words = line.text if lead is None else (lead.group("credit") or "")
-            names_only = all(credit_lines.is_person_name(w) for w in words.split())
-            head = Head(i, titles, byline, byline="" if names_only else words)
-            if lead:
-                head.lead = line.text[lead.end() :].strip()
-            found.append(head)
-            for t in titles:
-                self.used[t] = "title"
-            self.used[i] = "byline"
+            credits, wording, body = byline
+            names_only = all(credit_lines.is_person_name(w) for w in wording.split())
+            found.append(Head(i, titles, credits, byline="" if names_only else wording))
+            self.used.update((t, "title") for t in titles)
+            if body:
+                line.text = body  # a news lead's line: the rest of it opens the body
+            elif i not in self.used:
+                self.used[i] = "byline"
         # The page's first line above a two-line head is the banner, not a kicker,
-        # when it is short and undivided (经济大省挑大梁), as section names are.
+        # when it is short and undivided (经济大省挑大梁), as section names are: a
+        # place before a colon (平湖：…) starts a headline instead.
         if found and not self.page.banner:
             first = found[0]
             top = first.titles[0]
@@ -159,7 +193,7 @@ class _Parser:
                 len(first.titles) >= 2
                 and all(k in self.used and self.used[k] != "title" for k in range(top))
                 and len(text) <= 12
-                and " " not in text
+                and not re.search(r"[\s：:]", text)
             ):
                 self.page.banner = text
                 self.used[top] = "banner"
@@ -188,7 +222,8 @@ class _Parser:
         for i, line in enumerate(self.lines):
             if i in self.used:
                 continue
-            if split := credit_lines.split_trailing(line.text):
+            split = credit_lines.split_trailing(line.text)
+            if split and len(split[0]) <= CAPTION_MAX:
                 found[i] = Photo(*split)
                 self.used[i] = "photo"
                 continue
@@ -222,17 +257,28 @@ class _Parser:
                 self.used[i] = "credit"
         # A short line standing where a picture was, with no credit: a caption.
         for i, line in enumerate(self.lines):
-            if (
-                i not in self.used
-                and line.gap >= PICTURE_GAP
-                and len(line.text) <= 30
-                and not joins.ends_sentence(line.text)
-                and i > 0
-                and self.used.get(i - 1) in ("byline", "title")
-            ):
+            if i not in self.used and line.gap >= PICTURE_GAP and self._lone_caption(i):
                 found[i] = Photo(line.text)
                 self.used[i] = "photo"
         return found
+
+    def _lone_caption(self, i: int) -> bool:
+        """A label (洋溪街道全景), or a single short sentence that carries on no other
+        line's sentence (a column's first line under a picture may do that)."""
+        text = self.lines[i].text
+        if _heading_like(text):
+            return True
+        sentence_ends = len(re.findall(r"[。！？!?]", text))
+        return (
+            len(text) <= TITLE_MAX
+            and joins.ends_sentence(text)
+            and sentence_ends == 1
+            and not any(
+                joins.word_across(line.text, text) == 2
+                for j, line in enumerate(self.lines)
+                if j not in self.used and j != i and self._stops_mid_sentence(j)
+            )
+        )
 
     # --- 5–7. segments, joins, orphans ---------------------------------------------------
 
@@ -241,10 +287,17 @@ class _Parser:
         found: list[Segment] = []
         current: Segment | None = None
         after, head, photos_before = "page", None, []
+        jump_from = ""  # the page the next segment carries on from
         for i in range(len(self.lines)):
-            if i in head_at:
+            if i in self.jumps:
+                way, page = self.jumps[i]
+                if way == "to" and found and not found[-1].marker:
+                    found[-1].jump_to = page
+                jump_from = page if way == "from" else ""
+                current, after, photos_before = None, "jump", []
+            if i in head_at:  # its line is body too when it is a news lead
                 current, after, head, photos_before = None, "head", head_at[i], []
-            elif i in photos:
+            if i in photos:
                 current, photos_before = None, [*photos_before, i]
                 after = "head" if after == "head" and head is not None else "photo"
             elif i in self.loose_credits:
@@ -253,10 +306,40 @@ class _Parser:
             elif i not in self.used:
                 if current is None:
                     current = Segment([], after, head if after == "head" else None, photos_before)
+                    current.jump_from, jump_from = jump_from, ""
                     found.append(current)
                     after, head, photos_before = "text", None, []
                 current.lines.append(i)
         return found
+
+    def cut(self, segments: list[Segment]) -> list[Segment]:
+        """Segments split where OCR may have jumped from one column block to another:
+        after a line that stops mid-sentence (``link`` puts the pieces back together
+        when nothing better offers), and before a line that completes a word another
+        such line starts ("…农家" + "乐蓬勃发展…")."""
+        open_ends = {i for s in segments for i in s.lines if self._stops_mid_sentence(i)}
+        pieces = []
+        for segment in segments:
+            if segment.marker:
+                pieces.append(segment)
+                continue
+            start, first_piece = 0, len(pieces)
+            for k in range(1, len(segment.lines)):
+                before, first = segment.lines[k - 1], segment.lines[k]
+                if before in open_ends or any(
+                    joins.word_across(self.lines[end].text, self.lines[first].text) == 2
+                    for end in open_ends
+                    if end != first
+                ):
+                    pieces.append(_piece(segment, start, k))
+                    start = k
+            pieces.append(_piece(segment, start, len(segment.lines)))
+            pieces[first_piece].jump_to, pieces[-1].jump_to = "", segment.jump_to
+        return pieces
+
+    def _stops_mid_sentence(self, i: int) -> bool:
+        text = self.lines[i].text
+        return not joins.ends_sentence(text) and not _heading_like(text)
 
     def link(self, segments: list[Segment]) -> None:
         """Join segments that end mid-sentence to the segment that carries on."""
@@ -264,27 +347,29 @@ class _Parser:
         candidates = []
         for n, left in enumerate(text_segments):
             last = self.lines[left.lines[-1]].text
-            if joins.ends_sentence(last):
+            if joins.ends_sentence(last) or left.jump_to:
                 continue
             for right in text_segments:
-                if right is left:
+                if right is left or right.jump_from:
                     continue
                 if left.head is not None and right.head is not None and left.head != right.head:
                     continue
                 first = self.lines[right.lines[0]].text
                 score = {2: 3, 1: 1, 0: 0}[joins.word_across(last, first)]
-                # Next in OCR order, with only photos between: the same column.
-                if (
+                # Next in OCR order, with only photos between, or cut from this very
+                # segment: the same column.
+                follows = (
                     n + 1 < len(text_segments)
                     and text_segments[n + 1] is right
-                    and right.after in ("photo", "text")
-                ):
+                    and right.after in ("photo", "cut")
+                )
+                if follows:
                     score += 2
-                if joins.leans_back(first) or right.after == "head":
+                if right.after == "head" or (joins.leans_back(first) and right.after != "cut"):
                     score -= 1  # a story's first line under its head usually opens it
                 if score >= 2:
-                    candidates.append((score, n, left, right))
-        for _score, _n, left, right in sorted(candidates, key=lambda c: (-c[0], c[1])):
+                    candidates.append((score, follows, n, left, right))
+        for *_rank, left, right in sorted(candidates, key=lambda c: (-c[0], not c[1], c[2])):
             if left.next is not None or right.previous is not None:
                 continue
             probe = right
@@ -337,36 +422,16 @@ def parse(text: str, gazetteer: places.Gazetteer) -> Page:
     editors = parser.furniture()
     heads = parser.heads()
     photos = parser.photos()
-    segments = parser.segments(heads, photos)
+    segments = parser.cut(parser.segments(heads, photos))
     parser.link(segments)
     stories = [_story(parser, head, editors) for head in heads]
 
-    # Each chain of segments to its story: the head it holds, else what it is about,
-    # else the story before it (unless a closing credit ended that one).
+    owned, moved, owner_of = _place(parser, stories, segments)
     position = {id(s): n for n, s in enumerate(segments)}
-    owned: dict[int, list[list[Segment]]] = {n: [] for n in range(len(stories))}
-    by_topic: dict[int, list[str]] = {n: [] for n in range(len(stories))}
-    previous = None
-    for chain in parser.chains(segments):
-        owners = {s.head for s in chain if s.head is not None}
-        owner = owners.pop() if len(owners) == 1 else _by_topic(parser, stories, chain, segments)
-        if owner is not None and not owners and chain[0].head is None:
-            by_topic[owner].append(parser.lines[chain[0].lines[0]].text)
-        elif owner is None and chain[0].after != "credit":
-            owner = previous
-        if owner is None:
-            for segment in chain:
-                page.unplaced += [parser.lines[i].text for i in segment.lines]
-                parser.used.update((i, "unplaced") for i in segment.lines)
-            continue
-        owned[owner].append(chain)
-        previous = owner
-
     for n, story in enumerate(stories):
         # The chain under the story's head first, then the others in OCR order.
         chains = sorted(owned[n], key=lambda c: (all(s.head != n for s in c), position[id(c[0])]))
-        body = parser.blocks([i for chain in chains for s in chain for i in s.lines])
-        story.body = ([Block(PARAGRAPH, heads[n].lead)] if heads[n].lead else []) + body
+        story.body = parser.blocks([i for chain in chains for s in chain for i in s.lines])
         found = [p for chain in chains for s in chain for p in s.photos_before]
         story.photos = [photos[p] for p in sorted(found)]
     for index in sorted(set(photos) - {p for s in segments for p in s.photos_before}):
@@ -384,12 +449,79 @@ def parse(text: str, gazetteer: places.Gazetteer) -> Page:
             photo.credits = list(credits)
         if not uncredited:
             page.unplaced.append(parser.lines[i].text)
+    jumps: dict[int, list[str]] = {n: [] for n in range(len(stories))}
+    for segment in segments:
+        n = owner_of.get(id(segment))
+        if n is not None and segment.jump_from:
+            jumps[n].append(f"正文上接第{segment.jump_from}版。")
+        if n is not None and segment.jump_to:
+            jumps[n].append(f"正文下转第{segment.jump_to}版。")
     for n, story in enumerate(stories):
+        _credit_byline_photographers(story)
         _tag(parser.gazetteer, story)
-        _warn(story, by_topic[n])
+        _warn(story, moved[n], jumps[n])
     page.unplaced += [line.text for i, line in enumerate(parser.lines) if i not in parser.used]
     page.stories = stories
     return page
+
+
+def _place(parser: _Parser, stories: list[Story], segments: list[Segment]):
+    """Each chain of segments to its story: the head it holds, else what it is about,
+    else the story of the text just before it on the page (with only photos between),
+    else the story before it (unless a closing credit ended that one).
+
+    Returns the chains of each story; for each story the first lines of chains that
+    sit away from it on the page (an editor should check those); and the story of
+    each segment, by ``id``."""
+    owned: dict[int, list[list[Segment]]] = {n: [] for n in range(len(stories))}
+    moved: dict[int, list[str]] = {n: [] for n in range(len(stories))}
+    owner_of: dict[int, int] = {}  # id(segment) -> story
+    position = {id(s): n for n, s in enumerate(segments)}
+
+    def neighbour(segment: Segment) -> int | None:
+        n = position[id(segment)]
+        if segment.after in ("photo", "cut") and n > 0:
+            return owner_of.get(id(segments[n - 1]))
+        return None
+
+    chains = parser.chains(segments)
+    held: dict[int, int] = {}  # chain -> the story whose head it holds
+    for c, chain in enumerate(chains):
+        heads = {s.head for s in chain if s.head is not None}
+        if len(heads) == 1:
+            held[c] = heads.pop()
+            owner_of.update((id(s), held[c]) for s in chain)
+    previous = None
+    for c, chain in enumerate(chains):
+        near = neighbour(chain[0])
+        if c in held:
+            owner, placed = held[c], chain[0].head is None
+        elif (owner := _by_topic(parser, stories, chain, segments)) is not None:
+            placed = True
+        else:
+            owner, placed = near, False
+            if owner is None and chain[0].after != "credit":
+                owner = previous
+        if owner is None:
+            for segment in chain:
+                parser.page.unplaced += [parser.lines[i].text for i in segment.lines]
+                parser.used.update((i, "unplaced") for i in segment.lines)
+            continue
+        if placed and owner != near:
+            moved[owner].append(parser.lines[chain[0].lines[0]].text)
+        owned[owner].append(chain)
+        owner_of.update((id(s), owner) for s in chain)
+        previous = owner
+    return owned, moved, owner_of
+
+
+def _credit_byline_photographers(story: Story) -> None:
+    """Photos printed with no credit of their own are the byline's photographer's
+    ("李丽/文 项晨/摄")."""
+    photographers = [c for c in story.contributors if c.role == credit_lines.PHOTOGRAPHER]
+    for photo in story.photos:
+        if not photo.credits:
+            photo.credits = list(photographers)
 
 
 def _story(parser: _Parser, head: Head, editors: list[Credit]) -> Story:
@@ -411,6 +543,18 @@ def _story(parser: _Parser, head: Head, editors: list[Credit]) -> Story:
     )
 
 
+def _heading_like(text: str) -> bool:
+    """A subhead: short, with no sentence punctuation."""
+    return len(text) <= SUBHEAD_MAX and not re.search(r"[，。；,;！？!?]", text)
+
+
+def _piece(segment: Segment, start: int, end: int) -> Segment:
+    """Lines ``start:end`` of ``segment``: the first piece keeps its place on the page."""
+    if start == 0:
+        return replace(segment, lines=segment.lines[:end])
+    return Segment(segment.lines[start:end], "cut")
+
+
 def _photo_owner(index: int, heads: list[Head]) -> int | None:
     owner = None
     for n, head in enumerate(heads):
@@ -420,7 +564,7 @@ def _photo_owner(index: int, heads: list[Head]) -> int | None:
 
 
 def _by_topic(parser, stories, chain, segments) -> int | None:
-    """The story this headless chain is about: its places first, then its words."""
+    """The story this headless chain is about, by the places both name."""
     text = "".join(parser.lines[i].text for s in chain for i in s.lines)
     if not stories:
         return None
@@ -451,7 +595,7 @@ def _tag(gazetteer: places.Gazetteer, story: Story) -> None:
     ]
 
 
-def _warn(story: Story, placed_by_topic: list[str]) -> None:
+def _warn(story: Story, moved: list[str], jumps: list[str]) -> None:
     if not story.body:
         story.warnings.append("没有找到正文。")
     else:
@@ -459,7 +603,8 @@ def _warn(story: Story, placed_by_topic: list[str]) -> None:
             story.warnings.append(f"正文以“{word}”开头：开头可能在别的版面。")
         if not joins.ends_sentence(story.body[-1].text):
             story.warnings.append("正文在句中结束：后文可能转到别的版面。")
-    for first in placed_by_topic:
+    story.warnings += jumps
+    for first in moved:
         story.warnings.append(f"“{first[:12]}…”一段不在标题下，按内容归入本篇，请核对位置。")
     for photo in story.photos:
         if not photo.credits:

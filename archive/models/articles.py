@@ -2,11 +2,13 @@ import functools
 import operator
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connections, models
 from django.db.models import F, Prefetch, Q, Value
 from django.db.models.functions import StrIndex
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from archive import body, pinyin
 
@@ -167,6 +169,24 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+class StorySnapshot(models.Model):
+    """Added to each historical row of a story: its bylines, photos and regions as they
+    were, since they live in tables of their own (``archive.history`` fills them)."""
+
+    bylines = models.JSONField("署名", default=list)
+    photos = models.JSONField("图片", default=list)
+    regions = models.JSONField("地区", default=list)
+
+    class Meta:
+        abstract = True
+
+
+# Admin saves and the services record a story's history themselves, once its
+# bylines and photos are written (``archive.history.record``); other saves record
+# through the model's signal.
+story_history = HistoricalRecords(bases=[StorySnapshot], excluded_fields=["origin"])
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
@@ -222,12 +242,27 @@ class Article(models.Model):
     version = models.PositiveIntegerField("版本", default=1, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="创建人",
+        db_index=False,  # article_creator_idx
+    )
 
     objects = ArticleQuerySet.as_manager()
+    history = story_history
 
     class Meta:
         verbose_name = "稿件"
         verbose_name_plural = "稿件"
+        permissions = [
+            ("publish_article", "可以发布、撤回稿件"),
+            ("change_any_article", "可以修改他人的稿件"),
+        ]
         ordering = ["-published_at", "-id"]
         indexes = [
             models.Index(
@@ -238,6 +273,8 @@ class Article(models.Model):
             # The editors' unfiltered list: every status, newest first.
             models.Index(fields=["-published_at", "-id"], name="article_newest_idx"),
             models.Index(fields=["edition_date", "page_number"], name="article_edition_idx"),
+            # A reporter's own stories, newest first.
+            models.Index(fields=["created_by", "-published_at", "-id"], name="article_creator_idx"),
         ]
 
     def __str__(self):
@@ -319,6 +356,8 @@ class Photo(models.Model):
     )
     order = models.PositiveSmallIntegerField("顺序", default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "图片"
         verbose_name_plural = "图片"
@@ -369,6 +408,8 @@ class Credit(models.Model):
     )
     role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.WRITER)
     order = models.PositiveSmallIntegerField("顺序", default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "署名"

@@ -1,5 +1,6 @@
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from archive import pinyin
 
@@ -35,6 +36,7 @@ class Contributor(models.Model):
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     objects = ContributorQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "作者/供稿方"

@@ -11,3 +11,9 @@ STORAGES = {
 }
 ARCHIVE_COUNT_CACHE_SECONDS = 0  # tests see counts change at once
 ARCHIVE_PAGE_CACHE_SECONDS = 0  # tests that need the page cache turn it on
+# Axes stays on (tests/test_login_protection.py); only the test client's request-less
+# client.login() skips its check, which the production backend would refuse.
+AUTHENTICATION_BACKENDS = [
+    "tests.axes_backend.AxesBackendAllowingClientLogin",
+    "django.contrib.auth.backends.ModelBackend",
+]
