@@ -274,9 +274,9 @@ class PageWithoutStories(source.RejectedPage):
     """Text in which the parser found no story: nothing was written."""
 
 
-def page_parse(text: str) -> Page:
+def page_parse(text: str, gazetteer=None) -> Page:
     """The parsed page; ``PageWithoutStories`` if it holds no headline with a byline."""
-    page = parser.parse(source.check(text), Region.objects.gazetteer())
+    page = parser.parse(source.check(text), gazetteer or Region.objects.gazetteer())
     if not page.stories:
         raise PageWithoutStories(
             "没有找到任何报道：版面文字里需要有标题和其下的署名（或“本报讯”导语）。"
