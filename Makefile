@@ -24,7 +24,7 @@ run: install
 test: install
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -rs  # -rs: say which tests were skipped and why (no Chromium, no Java)
 
 # Benchmarks against PostgreSQL (BENCH_DATABASE_URL or DATABASE_URL, else the local server).
 SIZES ?= 10000,1000000

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -16,7 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from nested_admin.formsets import NestedInlineFormSet
 
-from archive import derived, history, roles, services
+from archive import derived, history, roles, services, uploads
 from archive.admin_widgets import PreloadedAutocompleteAdmin
 from archive.models import (
     Article,
@@ -183,9 +183,14 @@ class PhotoCreditInline(PreloadedAutocompleteAdmin, nested_admin.NestedTabularIn
     verbose_name_plural = "图片署名（摄影、提供）"
 
 
+# The upload's own messages (format, size, pixels) next to the field, not Django's generic one.
+PHOTO_UPLOAD = {models.ImageField: {"form_class": uploads.PhotoUploadField}}
+
+
 class PhotoInline(nested_admin.NestedStackedInline):
     model = Photo
     fields = ["image", "caption", "alt_text", "order"]
+    formfield_overrides = PHOTO_UPLOAD
     sortable_field_name = "order"
     inlines = [PhotoCreditInline]
     extra = 0
@@ -572,6 +577,7 @@ class PhotoAdmin(BumpsContentVersion, admin.ModelAdmin):
     inlines = [PhotoCreditsInline]
     fields = ["article_link", "image", "caption", "alt_text", "order", "loaded_version"]
     readonly_fields = ["article_link"]
+    formfield_overrides = PHOTO_UPLOAD
 
     @admin.display(description="所属稿件")
     def article_link(self, obj):

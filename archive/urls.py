@@ -1,6 +1,9 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from archive import views
+from archive import editions, feeds, views
+
+register_converter(editions.DayConverter, "edition_day")
+register_converter(editions.MonthConverter, "edition_month")
 
 app_name = "archive"
 urlpatterns = [
@@ -11,4 +14,12 @@ urlpatterns = [
     path("regions/", views.region_list, name="region_list"),
     path("regions/<slug:slug>/", views.region_detail, name="region_detail"),
     path("contributors/<slug:slug>/", views.contributor_detail, name="contributor_detail"),
+    path("feeds/stories/", feeds.StoryFeed(), name="story_feed"),
+    path("regions/<slug:slug>/feed/", feeds.RegionFeed(), name="region_feed"),
+    path("sections/<slug:slug>/feed/", feeds.SectionFeed(), name="section_feed"),
+    path("contributors/<slug:slug>/feed/", feeds.ContributorFeed(), name="contributor_feed"),
+    path("editions/", editions.edition_calendar, name="edition_calendar"),
+    path("editions/<edition_month:month>/", editions.edition_calendar, name="edition_month"),
+    path("editions/<edition_day:day>/", editions.edition_day, name="edition_day"),
+    path("editions/<edition_day:day>/<int:page>/", editions.edition_page, name="edition_page"),
 ]

@@ -5,7 +5,7 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
-from archive import counts
+from archive import counts, maps, story_page
 from archive.filters import StoryFilter
 from archive.models import Article, Contributor, Credit, Photo, Region
 from archive.models.articles import prefetch_search_results
@@ -71,7 +71,17 @@ def _city_tree(counts: dict[str, int] | None = None) -> list[Region]:
 @cached_page
 def home(request):
     stories = Article.objects.published().newest_first().for_listing()[:HOME_STORIES]
-    return render(request, "archive/home.html", {"stories": stories, "cities": _city_tree()})
+    region_counts = counts.region_story_counts()
+    cities = _city_tree(region_counts)
+    return render(
+        request,
+        "archive/home.html",
+        {
+            "stories": stories,
+            "cities": cities,
+            "county_map": maps.county_map(region_counts, cities=cities),
+        },
+    )
 
 
 @cached_page
@@ -143,7 +153,8 @@ def _approximate_count(data) -> int | None:
 @cached_page
 def story_detail(request, pk: int):
     article = get_object_or_404(Article.objects.published().for_reading(), pk=pk)
-    return render(request, "archive/story_detail.html", {"article": article})
+    context = {"article": article, **story_page.extras(request, article)}
+    return render(request, "archive/story_detail.html", context)
 
 
 def _preview_state(article: Article) -> dict:
@@ -171,10 +182,16 @@ def story_preview(request, pk: int):
 
 @cached_page
 def region_list(request):
+    region_counts = counts.region_story_counts()
+    cities = _city_tree(region_counts)
     return render(
         request,
         "archive/region_list.html",
-        {"cities": _city_tree(counts.region_story_counts()), "show_counts": True},
+        {
+            "cities": cities,
+            "show_counts": True,
+            "county_map": maps.county_map(region_counts, cities=cities),
+        },
     )
 
 
@@ -182,6 +199,7 @@ def region_list(request):
 def region_detail(request, slug: str):
     region = get_object_or_404(Region.objects.select_related("parent"), slug=slug)
     stories = Article.objects.published().in_region(region).for_listing()
+    region_counts = counts.region_story_counts()
     return render(
         request,
         "archive/region_detail.html",
@@ -189,8 +207,9 @@ def region_detail(request, slug: str):
             "region": region,
             "children": region.children.all(),
             "page": _paginate(request, stories),
-            "approximate_count": counts.region_story_counts().get(region.code, 0),
+            "approximate_count": region_counts.get(region.code, 0),
             "page_query": _query_without(request.GET),
+            "county_map": maps.county_map(region_counts, current=region),
         },
     )
 

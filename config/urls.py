@@ -3,13 +3,21 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from archive import health, sitemaps
+
 admin.site.site_header = "县志 · 编辑后台"
 admin.site.site_title = "县志编辑后台"
 admin.site.index_title = "稿件管理"
 
+handler500 = "archive.health.server_error_or_unavailable"
+
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("nested_admin/", include("nested_admin.urls")),
+    path("api/", include("archive.api.urls")),
+    path("sitemap.xml", sitemaps.index, name="sitemap_index"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap_section"),
     path("", include("archive.urls")),
 ]
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from archive import body, pinyin
+from archive import body, pinyin, uploads
 
 from .contributors import Contributor
 from .listings import StoryListing
@@ -349,7 +349,13 @@ class Photo(models.Model):
         Article, on_delete=models.CASCADE, related_name="photos", verbose_name="稿件"
     )
     # Imported print pages give a caption and a credit but no file.
-    image = models.ImageField("图片文件", upload_to="photos/%Y/%m/", blank=True)
+    image = models.ImageField(
+        "图片文件",
+        upload_to="photos/%Y/%m/",
+        blank=True,
+        validators=[uploads.validate_photo],
+        help_text="JPEG、PNG 或 WebP；上传时自动转正，并去除拍摄信息（EXIF、GPS 位置）。",
+    )
     caption = models.TextField("图片说明", blank=True)
     alt_text = models.CharField(
         "替代文字", max_length=200, blank=True, help_text="为看不到图片的读者描述画面。"
@@ -365,6 +371,12 @@ class Photo(models.Model):
 
     def __str__(self):
         return self.caption[:40] or f"图片 {self.pk}"
+
+    def save(self, *args, **kwargs):
+        if self.image and not self.image._committed:
+            # A new upload is stored once, upright and without its camera's metadata.
+            self.image = uploads.normalised_photo(self.image)
+        super().save(*args, **kwargs)
 
     def credit_line(self) -> str:
         return credit_line(self.credits.all())

@@ -21,15 +21,22 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_filters",
     "nested_admin",
     "simple_history",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
     "archive",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files with hashed names and far-future caching, without a separate server.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The Content-Security-Policy below, on every public page.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -44,6 +51,23 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+
+# Public pages load nothing from elsewhere and run no inline code: scripts, styles,
+# images and forms come from this site only. The admin (Django's and nested_admin's
+# templates use inline styles and scripts) is left out rather than weakening this.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/nested_admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *env.list("CSP_EXTRA_IMG_SRC", default=[])],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 TEMPLATES = [
     {
@@ -89,6 +113,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_VERBOSE = False  # no banner on every start; lockouts are still logged
 # A username is locked at one address only: an attacker elsewhere cannot lock an
 # editor out, and one office address does not lock out every editor behind it.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -136,3 +161,48 @@ ARCHIVE_COUNT_CACHE_SECONDS = env.int("ARCHIVE_COUNT_CACHE_SECONDS", default=600
 # Public pages are cached whole for anonymous readers, keyed by the content
 # version that every write bumps; this bounds only how late a scheduled story shows.
 ARCHIVE_PAGE_CACHE_SECONDS = env.int("ARCHIVE_PAGE_CACHE_SECONDS", default=60)
+# Photo uploads (archive/uploads.py): larger files or images are refused with a message.
+# Pillow itself refuses images over about 179 megapixels whatever the setting.
+ARCHIVE_MAX_UPLOAD_BYTES = env.int("ARCHIVE_MAX_UPLOAD_BYTES", default=15 * 1024 * 1024)
+ARCHIVE_MAX_UPLOAD_PIXELS = env.int("ARCHIVE_MAX_UPLOAD_PIXELS", default=40_000_000)
+
+# The read API (archive/api/, README "API"): public, read-only JSON for anonymous
+# readers, so no authentication, sessions or CSRF; every client is throttled by address.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["archive.api.throttling.ReaderRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": env("API_ANON_RATE", default="120/min")},
+    # The client's address, found as axes finds it (DJANGO_REVERSE_PROXIES above).
+    "NUM_PROXIES": _reverse_proxies,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "县志 API",
+    "DESCRIPTION": (
+        "县志报道档案的只读接口：报道列表（筛选与 /stories/ 相同）、单篇报道和地区树。"
+        "列表按游标翻页，不提供总数。"
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+}
+
+# A shared cache (Redis) where REDIS_URL is set, so every server process sees the same
+# page cache and counts; otherwise each process keeps its own in memory.
+if env("REDIS_URL", default=""):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("REDIS_URL"),
+            "KEY_PREFIX": "xianzhi",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The newspaper named in a story's citation line.
+ARCHIVE_NEWSPAPER_NAME = env("ARCHIVE_NEWSPAPER_NAME", default="县志")

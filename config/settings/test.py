@@ -17,3 +17,5 @@ AUTHENTICATION_BACKENDS = [
     "tests.axes_backend.AxesBackendAllowingClientLogin",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+WHITENOISE_AUTOREFRESH = True  # no collected static files here: whitenoise finds them

@@ -1,0 +1,121 @@
+"""sitemap.xml: an index of paged sitemaps of the public stories, plus one of the regions.
+
+Django's own paging of a sitemap counts every item and reads page *n* with
+``OFFSET (n - 1) * limit``: at a million stories the deepest pages scan nearly
+the whole table. Here story page *n* holds the public stories whose id lies in
+``((n - 1) * limit, n * limit]`` instead, read by one range scan of the primary
+key: every page costs the same at any depth, and a story stays on its page for
+good. Ids of drafts and withdrawn stories leave pages short, so the index lists
+only the pages that hold a public story; finding them reads the id of every
+public story once: an index-only scan of article_status_newest_idx on PostgreSQL
+(3 ms at 10,000 stories, so some hundreds of milliseconds at a million), paid
+by the index alone, which crawlers fetch rarely. A full page is one range
+query of a few milliseconds; rendering its 5,000 URLs takes about 0.4 s.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import SitemapIndexItem
+from django.contrib.sitemaps.views import sitemap as sitemap_view
+from django.contrib.sites.shortcuts import get_current_site
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db.models import BigIntegerField, ExpressionWrapper, F
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from archive.models import Article, Region
+
+STORIES_PER_PAGE = 5_000
+# Pages beyond this would name ids past a 63-bit key: a probe, not a page.
+LAST_PAGE = 2**62 // STORIES_PER_PAGE
+
+
+@dataclass
+class IdRangePage:
+    object_list: list
+
+
+class IdRangePaginator:
+    """Page *n* of ``queryset``: its rows with ids in ``((n - 1) * per_page, n * per_page]``."""
+
+    def __init__(self, queryset, per_page: int):
+        self.queryset = queryset
+        self.per_page = per_page
+
+    def page(self, number) -> IdRangePage:
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger from error
+        if not 1 <= number <= LAST_PAGE:
+            raise EmptyPage
+        first = (number - 1) * self.per_page
+        rows = list(
+            self.queryset.filter(pk__gt=first, pk__lte=first + self.per_page).order_by("pk")
+        )
+        if not rows:  # the protocol wants at least one <url> in a sitemap
+            raise EmptyPage
+        return IdRangePage(rows)
+
+    def page_numbers(self) -> list[int]:
+        """The pages that hold at least one row, in order."""
+        number = ExpressionWrapper(
+            (F("pk") - 1) / self.per_page + 1, output_field=BigIntegerField()
+        )
+        pages = self.queryset.annotate(page=number).values_list("page", flat=True)
+        return list(pages.order_by("page").distinct())
+
+
+class StorySitemap(Sitemap):
+    limit = STORIES_PER_PAGE
+
+    def items(self):
+        return Article.objects.published().only("pk", "published_at", "updated_at")
+
+    @property
+    def paginator(self):
+        return IdRangePaginator(self.items(), self.limit)
+
+    def page_numbers(self) -> list[int]:
+        return self.paginator.page_numbers()
+
+    def lastmod(self, story):
+        # A scheduled story was last saved before it went public.
+        return max(story.published_at, story.updated_at)
+
+    def get_latest_lastmod(self):
+        return None  # Django's would read every story; the index gives no dates
+
+
+class RegionSitemap(Sitemap):
+    def items(self):
+        return Region.objects.order_by("code")
+
+    def page_numbers(self) -> list[int]:
+        return list(self.paginator.page_range)
+
+
+SITEMAPS = {"stories": StorySitemap, "regions": RegionSitemap}
+
+
+def index(request):
+    """The sitemap index: every non-empty page of every section, on the request's host."""
+    root = f"{request.scheme}://{get_current_site(request).domain}"
+    sitemaps = []
+    for section, sitemap_class in SITEMAPS.items():
+        url = root + reverse("sitemap_section", kwargs={"section": section})
+        sitemaps += [
+            SitemapIndexItem(url if page == 1 else f"{url}?p={page}")
+            for page in sitemap_class().page_numbers()
+        ]
+    response = TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": sitemaps}, content_type="application/xml"
+    )
+    response.headers["X-Robots-Tag"] = "noindex, noodp, noarchive"  # as Django's views say
+    return response
+
+
+def section(request, section: str):
+    """One page (``?p=``) of one section; an empty or unknown page is a 404."""
+    return sitemap_view(request, SITEMAPS, section=section)

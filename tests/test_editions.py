@@ -1,0 +1,328 @@
+"""The print edition: calendar → a date's pages → one page, and a story's place in it."""
+
+import datetime
+import re
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from archive.models import Article
+from tests.factories import ArticleFactory, full_story
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.date(2025, 1, 24)
+
+HIDDEN = {
+    "draft": {"draft": True},
+    "scheduled": {"scheduled": True},
+    "in review": {"status": Article.Status.REVIEW},
+    "withdrawn": {"status": Article.Status.WITHDRAWN},
+}
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def printed(day=DAY, page=1, name="要闻", **kwargs) -> Article:
+    return ArticleFactory(edition_date=day, page_number=page, page_name=name, **kwargs)
+
+
+def day_url(day) -> str:
+    return reverse("archive:edition_day", args=[day])
+
+
+def page_url(day, page) -> str:
+    return reverse("archive:edition_page", args=[day, page])
+
+
+def month_url(day) -> str:
+    return reverse("archive:edition_month", args=[day])
+
+
+def hrefs(html: str, rel: str) -> list[str]:
+    return re.findall(rf'<a rel="{rel}" href="([^"]+)"', html)
+
+
+# The calendar
+
+
+def test_urls_read_as_dates():
+    assert day_url(DAY) == "/editions/2025-01-24/"
+    assert page_url(DAY, 3) == "/editions/2025-01-24/3/"
+    assert month_url(DAY) == "/editions/2025-01/"
+
+
+def test_calendar_lists_only_dates_with_public_stories(client):
+    printed(headline="柯城共富工坊开工")
+    printed(page=2)
+    for offset, hidden in enumerate(HIDDEN.values(), start=1):
+        printed(day=DAY + datetime.timedelta(days=offset), **hidden)
+    ArticleFactory(edition_date=None)  # online only: in no edition
+
+    response = client.get(reverse("archive:edition_calendar"))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert re.findall(r'href="/editions/(\d{4}-\d\d-\d\d)/"', html) == ["2025-01-24"]
+    assert response.context["month"].days == [(DAY, 2)]
+    assert "2 篇" in html
+    assert '<h2 id="month-title">2025年1月</h2>' in html
+    assert "星期五" in html  # 2025-01-24 was a Friday
+
+
+def test_hidden_stories_create_no_day_even_alone_in_a_month(client):
+    for hidden in HIDDEN.values():
+        printed(day=datetime.date(2025, 3, 1), **hidden)
+    assert client.get(month_url(datetime.date(2025, 3, 1))).status_code == 404
+    response = client.get(reverse("archive:edition_calendar"))
+    assert response.status_code == 200
+    assert response.context["month"] is None
+    assert "还没有见报的报道" in response.content.decode()
+
+
+def test_calendar_opens_on_the_newest_month_and_links_months_that_have_editions(client):
+    printed(day=datetime.date(2023, 6, 2))
+    printed(day=datetime.date(2024, 11, 30))
+    printed(day=datetime.date(2025, 1, 24))
+    printed(day=datetime.date(2025, 3, 8))
+    printed(day=datetime.date(2025, 9, 1), draft=True)
+
+    newest = client.get(reverse("archive:edition_calendar"))
+    assert newest.context["month"].first == datetime.date(2025, 3, 1)
+    assert hrefs(newest.content.decode(), "prev") == ["/editions/2025-01/"]
+    assert hrefs(newest.content.decode(), "next") == []
+
+    january = client.get("/editions/2025-01/").content.decode()
+    assert hrefs(january, "prev") == ["/editions/2024-11/"]  # December had none
+    assert hrefs(january, "next") == ["/editions/2025-03/"]
+    # Every year with editions, each opening on its first month that has any.
+    years = re.search(r'<nav class="edition-years".*?</nav>', january, re.S).group()
+    assert re.findall(r'href="(/editions/[\d-]+/)"', years) == [
+        "/editions/2023-06/",
+        "/editions/2024-11/",
+        "/editions/2025-01/",
+    ]
+    assert 'aria-current="true">2025<' in years
+
+
+def test_month_without_editions_and_malformed_months_are_404(client):
+    printed()
+    for url in [
+        "/editions/2025-02/",
+        "/editions/2025-13/",
+        "/editions/2025-00/",
+        "/editions/0000-01/",
+        "/editions/9999-12/",
+        "/editions/0001-01/",
+    ]:
+        assert client.get(url).status_code == 404, url
+
+
+def test_the_first_and_last_possible_dates_work(client):
+    first, last = datetime.date(1, 1, 1), datetime.date(9999, 12, 31)
+    printed(day=first)
+    printed(day=last)
+    calendar = client.get(reverse("archive:edition_calendar")).content.decode()
+    assert 'href="/editions/0001-01/"' in calendar and 'href="/editions/9999-12/"' in calendar
+    for url in ["/editions/0001-01/", "/editions/9999-12/", day_url(first), page_url(last, 1)]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_calendar_counts_are_cached_until_the_next_write(client, settings):
+    settings.ARCHIVE_COUNT_CACHE_SECONDS = 600
+    printed()
+    client.get(reverse("archive:edition_calendar"))
+    # A change that bypasses every write path (and so bumps nothing) is not seen…
+    Article.objects.update(status=Article.Status.WITHDRAWN)
+    assert client.get(reverse("archive:edition_calendar")).context["month"].days == [(DAY, 1)]
+    # …while any real write is, at once.
+    printed(page=2)
+    assert client.get(reverse("archive:edition_calendar")).context["month"].days == [(DAY, 1)]
+    Article.objects.update(status=Article.Status.PUBLISHED)
+    printed(page=3)
+    assert client.get(reverse("archive:edition_calendar")).context["month"].days == [(DAY, 3)]
+
+
+def test_cached_calendar_costs_one_query(client, settings, django_assert_num_queries):
+    settings.ARCHIVE_COUNT_CACHE_SECONDS = 600
+    printed()
+    client.get(reverse("archive:edition_calendar"))
+    with django_assert_num_queries(1):  # the content version
+        client.get(reverse("archive:edition_calendar"))
+
+
+# A date
+
+
+def test_edition_day_shows_pages_in_order_with_their_stories(client):
+    third = printed(page=3, name="县域观察", headline="乐清海岸线修复")
+    first_b = printed(page=1, name="要闻", headline="柯城数字经济提速")
+    first_a = printed(page=1, name="要闻", headline="建德共富工坊开工")
+    unnumbered = printed(page=None, name="", headline="龙港营商环境再升级")
+    printed(page=2, name="经济", headline="临平高标准农田建成", draft=True)
+    printed(day=DAY + datetime.timedelta(days=1), headline="次日的报道")
+
+    response = client.get(day_url(DAY))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    pages = response.context["pages"]
+    assert [(p.number, p.name) for p in pages] == [(1, "要闻"), (3, "县域观察"), (None, "")]
+    assert [s.pk for p in pages for s in p.stories] == [
+        first_b.pk,
+        first_a.pk,
+        third.pk,
+        unnumbered.pk,
+    ]
+    sections = html[html.index('<section class="edition-page"') :]
+    texts = ["第1版 要闻", first_b.headline, first_a.headline, "第3版 县域观察", third.headline]
+    positions = [sections.index(text) for text in [*texts, "未标版次", unnumbered.headline]]
+    assert positions == sorted(positions)
+    assert f'href="{page_url(DAY, 3)}"' in html
+    assert "临平高标准农田建成" not in html
+    assert "次日的报道" not in html
+
+
+@pytest.mark.parametrize("hidden", list(HIDDEN))
+def test_date_with_only_hidden_stories_is_404(client, hidden):
+    printed(**HIDDEN[hidden])
+    assert client.get(day_url(DAY)).status_code == 404
+    assert client.get(page_url(DAY, 1)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/editions/2025-02-30/",
+        "/editions/2025-13-01/",
+        "/editions/0000-01-01/",
+        "/editions/2025-1-24/",
+        "/editions/25-01-24/",
+        "/editions/abcd-ef-gh/",
+        "/editions/2025-01-24x/",
+        "/editions/2025-01-24/0/",
+        "/editions/2025-01-24/2/",
+        "/editions/2025-01-24/-1/",
+        "/editions/2025-01-24/abc/",
+        "/editions/2025-01-24/32768/",
+        "/editions/2025-01-24/99999999999999999999999/",
+        "/editions/2025-02-30/1/",
+        "/editions/9999-12-31/",
+    ],
+)
+def test_malformed_or_missing_dates_and_pages_are_404(client, url):
+    printed()
+    assert client.get(url).status_code == 404
+
+
+# A page
+
+
+def test_edition_page_lists_only_its_stories_and_links_neighbouring_pages_and_dates(client):
+    printed(page=1, name="要闻")
+    on_page = [printed(page=2, name="经济", headline=f"第二版报道{i}") for i in range(3)]
+    printed(page=2, name="经济", headline="第二版草稿", draft=True)
+    printed(page=3, name="文体", draft=True)  # a page of drafts is no page
+    printed(page=4, name="县域观察")
+    printed(day=DAY - datetime.timedelta(days=3))
+    printed(day=DAY + datetime.timedelta(days=1), scheduled=True)
+    printed(day=DAY + datetime.timedelta(days=2))
+
+    response = client.get(page_url(DAY, 2))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert [s.pk for s in response.context["stories"]] == [s.pk for s in on_page]
+    assert "第二版草稿" not in html
+    assert "<h1>" in html and "第2版 经济</h1>" in html
+    assert hrefs(html, "prev") == [page_url(DAY, 1)]
+    assert hrefs(html, "next") == [page_url(DAY, 4)]  # page 3 has only a draft
+    assert "← 前一期：2025年1月21日" in html
+    assert f'href="{day_url(datetime.date(2025, 1, 21))}"' in html
+    assert f'href="{day_url(datetime.date(2025, 1, 26))}"' in html
+    assert day_url(datetime.date(2025, 1, 25)) not in html
+
+
+def test_first_and_last_pages_have_one_neighbour(client):
+    printed(page=1)
+    printed(page=5)
+    first = client.get(page_url(DAY, 1)).content.decode()
+    last = client.get(page_url(DAY, 5)).content.decode()
+    assert (hrefs(first, "prev"), hrefs(first, "next")) == ([], [page_url(DAY, 5)])
+    assert (hrefs(last, "prev"), hrefs(last, "next")) == ([page_url(DAY, 1)], [])
+
+
+# A story's place in the edition
+
+
+def test_story_page_links_its_edition_date_and_page(client):
+    story = printed(page=3, name="县域观察")
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert f'<a class="edition-link" href="{day_url(DAY)}">2025年1月24日</a>' in html
+    assert f'<a class="edition-link" href="{page_url(DAY, 3)}">第3版 县域观察</a>' in html
+
+
+def test_previous_and_next_story_follow_page_then_id_across_pages(client):
+    a = printed(page=1)
+    printed(page=1, draft=True)
+    b = printed(page=1)
+    c = printed(page=2)
+    unnumbered = printed(page=None, name="")
+    printed(day=DAY + datetime.timedelta(days=1), page=1)  # another edition
+    expected = {
+        a: ([], [b]),
+        b: ([a], [c]),
+        c: ([b], [unnumbered]),
+        unnumbered: ([c], []),
+    }
+    for story, (before, after) in expected.items():
+        html = client.get(story.get_absolute_url()).content.decode()
+        assert hrefs(html, "prev") == [s.get_absolute_url() for s in before], story.page_number
+        assert hrefs(html, "next") == [s.get_absolute_url() for s in after], story.page_number
+
+
+def test_story_outside_the_print_edition_has_no_edition_links(client):
+    story = ArticleFactory(edition_date=None)
+    printed()
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert "edition-link" not in html
+    assert "edition-neighbours" not in html
+
+
+# Query counts
+
+
+def fill_edition(n: int) -> None:
+    for i in range(n):
+        full_story(edition_date=DAY, page_number=1 + i % 4, page_name="要闻", bylines=2, photos=1)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [reverse("archive:edition_calendar"), day_url(DAY), page_url(DAY, 1)],
+    ids=["calendar", "day", "page"],
+)
+def test_edition_page_queries_do_not_grow_with_stories(client, url, django_assert_max_num_queries):
+    fill_edition(4)
+    with django_assert_max_num_queries(10) as few:
+        assert client.get(url).status_code == 200
+    fill_edition(40)
+    cache.clear()
+    with django_assert_max_num_queries(len(few)):
+        assert client.get(url).status_code == 200
+
+
+def test_story_page_queries_do_not_grow_with_its_edition(client, django_assert_max_num_queries):
+    story = full_story(edition_date=DAY, page_number=2, bylines=1, photos=1)
+    with django_assert_max_num_queries(12) as few:
+        client.get(story.get_absolute_url())
+    fill_edition(30)
+    large = full_story(edition_date=DAY, page_number=2, bylines=6, photos=8)
+    with django_assert_max_num_queries(len(few)):
+        assert client.get(large.get_absolute_url()).status_code == 200

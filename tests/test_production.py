@@ -1,0 +1,86 @@
+"""Production settings: they refuse to start without their secrets, pass Django's
+deployment checks, and the site reports its health."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import OperationalError
+from django.test import override_settings
+from django.urls import path
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "DJANGO_SECRET_KEY": "k" * 20 + "-a-long-random-production-secret-" + "x" * 20,
+    "DJANGO_ALLOWED_HOSTS": "xianzhi.example.cn",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+}
+
+
+OURS = ("DJANGO_", "DATABASE_URL")
+
+
+def manage(*args, env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if not k.startswith(OURS)} | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_deploy_checks_report_nothing_with_the_documented_environment():
+    checked = manage("check", "--deploy", env=PRODUCTION)
+    assert checked.returncode == 0, checked.stderr
+    assert "System check identified no issues (0 silenced)." in checked.stdout
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL"])
+def test_production_refuses_to_start_without_its_secrets(missing):
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+    checked = manage("check", env=env)
+    assert checked.returncode != 0
+    assert missing in checked.stderr
+
+
+@pytest.mark.django_db
+def test_healthz_says_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": True}
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def _database_down(request):
+    raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+
+def _bug(request):
+    raise ValueError("a bug")
+
+
+urlpatterns = [path("down/", _database_down), path("bug/", _bug)]
+handler500 = "archive.health.server_error_or_unavailable"
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_lost_database_is_a_503_with_retry_after_not_a_traceback(client):
+    client.raise_request_exception = False
+    response = client.get("/down/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "数据库" in response.content.decode()
+    assert "Traceback" not in response.content.decode()
+    assert client.get("/bug/").status_code == 500  # other errors stay errors
+
+
+@pytest.mark.django_db
+def test_public_pages_send_a_content_security_policy(client):
+    policy = client.get("/").headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
