@@ -7,12 +7,11 @@ from django.views.decorators.cache import never_cache
 
 from archive import counts, maps, story_page
 from archive.filters import StoryFilter
+from archive.filters import story_page as story_page_of
 from archive.models import Article, Contributor, Credit, Photo, Region
-from archive.models.articles import prefetch_search_results
 from archive.pagecache import cached_page
-from archive.pagination import keyset_page, tiered_page
+from archive.pagination import keyset_page
 from archive.search import highlight
-from archive.search import listing as search_listing
 from archive.search.terms import Query
 
 HOME_STORIES = 10
@@ -91,25 +90,11 @@ def story_list(request):
     valid = not filterset.is_bound or filterset.is_valid()
     stories = filterset.qs if valid else filterset.queryset.none()
     data = filterset.form.cleaned_data if filterset.is_bound and valid else {}
+    page = story_page_of(
+        stories, data, request.GET.get("cursor"), per_page=settings.ARCHIVE_PAGE_SIZE
+    )
     query = data.get("q") or Query()
-    newest_first = data.get("order") != StoryFilter.OLDEST
-    if not query:
-        page = _paginate(request, stories.for_listing(), newest_first=newest_first)
-    else:
-        relevance = data.get("order") == StoryFilter.RELEVANCE
-        page = tiered_page(
-            search_listing.tiers(
-                stories.select_related("section"),
-                query,
-                relevance=relevance,
-                place=data.get("region"),
-            ),
-            request.GET.get("cursor"),
-            per_page=settings.ARCHIVE_PAGE_SIZE,
-            newest_first=newest_first or relevance,
-        )
     if query:
-        prefetch_search_results(page.object_list)
         _mark_matches(page, query)
     return render(
         request,

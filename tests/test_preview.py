@@ -168,5 +168,6 @@ def test_the_preview_reads_a_story_in_a_fixed_number_of_queries(client, editor):
     public = count_queries(client, published.get_absolute_url())
     client.force_login(editor)
     counts = {count_queries(client, preview_url(a)) for a in (small, large, published)}
-    # One count for every story; the public page's, plus the session and the user.
-    assert counts == {public + 2}
+    # One count for every story, at most the public page's plus the session and the
+    # user (the public page also reads the edition's neighbours and related stories).
+    assert len(counts) == 1 and counts.pop() <= public + 2

@@ -11,38 +11,13 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from archive.filters import StoryFilter
-from archive.models.articles import prefetch_search_results
-from archive.pagination import KeysetPage, keyset_page, tiered_page
-from archive.search import listing as search_listing
-from archive.search.terms import Query
+from archive.filters import story_page as story_page_of
+from archive.pagination import KeysetPage
 
 
 def story_page(filterset: StoryFilter, cursor: str | None, *, per_page: int) -> KeysetPage:
-    """A page of a valid StoryFilter's stories in the order /stories/ lists them: newest
-    or oldest first or, for a query by relevance, title matches first (as
-    ``archive.views.story_list`` pages them). A malformed cursor raises BadRequest."""
-    data = filterset.form.cleaned_data
-    stories = filterset.qs
-    query = data.get("q") or Query()
-    newest_first = data.get("order") != StoryFilter.OLDEST
-    if not query:
-        return keyset_page(
-            stories.for_listing(), cursor, per_page=per_page, newest_first=newest_first
-        )
-    relevance = data.get("order") == StoryFilter.RELEVANCE
-    page = tiered_page(
-        search_listing.tiers(
-            stories.select_related("section"),
-            query,
-            relevance=relevance,
-            place=data.get("region"),
-        ),
-        cursor,
-        per_page=per_page,
-        newest_first=newest_first or relevance,
-    )
-    prefetch_search_results(page.object_list)
-    return page
+    """A page of a valid StoryFilter's stories, as /stories/ pages them."""
+    return story_page_of(filterset.qs, filterset.form.cleaned_data, cursor, per_page=per_page)
 
 
 class StoryCursorPagination(BasePagination):
