@@ -3,6 +3,7 @@ database is down."""
 
 import sys
 
+import psycopg
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -26,11 +27,21 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": True})
 
 
+def _database_gone(error: BaseException | None) -> bool:
+    """Whether ``error`` or what caused it is a lost database connection, as Django
+    reports it or as the driver raised it (an error surfacing mid-render may come
+    unwrapped)."""
+    while error is not None:
+        if isinstance(error, (OperationalError, InterfaceError, psycopg.OperationalError)):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
 def server_error_or_unavailable(request, *args, **kwargs):
     """The 500 handler: a lost database connection is a 503 with Retry-After (the
     pool reconnects by itself), anything else the usual server error page."""
-    error = sys.exc_info()[1]
-    if isinstance(error, (OperationalError, InterfaceError)):
+    if _database_gone(sys.exc_info()[1]):
         response = HttpResponse(UNAVAILABLE, status=503, content_type="text/plain; charset=utf-8")
         response["Retry-After"] = RETRY_SECONDS
         return response

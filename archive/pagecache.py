@@ -4,11 +4,13 @@ A page is cached under the archive's ``ContentVersion``: any write that readers
 could see (a story saved, published, withdrawn or deleted; a contributor,
 section or region renamed) bumps the version, so no reader is served a page
 from before it — a withdrawn story disappears at once. Scheduled stories
-appear at the latest ``ARCHIVE_PAGE_CACHE_SECONDS`` after their time. Signed-in
-users (editors) always get fresh pages.
+appear at the latest ``ARCHIVE_PAGE_CACHE_SECONDS`` (plus ``STALE_SECONDS`` while a
+page is being remade) after their time. Signed-in users (editors) always get fresh
+pages.
 """
 
 import hashlib
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -17,6 +19,16 @@ from django.http import HttpResponse
 
 from archive.models import ContentVersion
 
+# A page past its time is served for this much longer while one request remakes it,
+# so the threads of a process do not all remake the same page at once when it expires.
+STALE_SECONDS = 30
+
+
+def page_key(full_path: str) -> str:
+    """The cache key of a page at the archive's current content version."""
+    path = hashlib.sha256(full_path.encode()).hexdigest()
+    return f"archive:page:{ContentVersion.current()}:{path}"
+
 
 def cached_page(view):
     @wraps(view)
@@ -24,15 +36,18 @@ def cached_page(view):
         seconds = settings.ARCHIVE_PAGE_CACHE_SECONDS
         if not seconds or request.method != "GET" or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"archive:page:{ContentVersion.current()}:{path}"
+        key = page_key(request.get_full_path())
         hit = cache.get(key)
         if hit is not None:
-            content_type, content = hit
-            return HttpResponse(content, content_type=content_type)
+            content_type, content, fresh_until = hit
+            # Fresh, or stale while another request remakes it: serve it.
+            if time.time() < fresh_until or not cache.add(f"{key}:remaking", 1, STALE_SECONDS):
+                return HttpResponse(content, content_type=content_type)
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and not response.cookies:
-            cache.set(key, (response["Content-Type"], response.content), seconds)
+            entry = (response["Content-Type"], response.content, time.time() + seconds)
+            cache.set(key, entry, seconds + STALE_SECONDS)
+            cache.delete(f"{key}:remaking")
         return response
 
     return wrapper

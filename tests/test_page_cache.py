@@ -1,12 +1,13 @@
 """Public pages are cached whole, and every write readers could see invalidates them."""
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from archive import services
+from archive import pagecache, services
 from archive.models import Article, Contributor
 from tests.factories import ArticleFactory
 
@@ -81,3 +82,20 @@ def test_not_found_pages_are_not_cached(client):
     assert client.get(url).status_code == 404
     Contributor.objects.create(name="新人", slug="xin-ren")  # no version bump on this path
     assert client.get(url).status_code == 200
+
+
+def test_an_expired_page_is_remade_by_one_request_while_the_others_get_the_old_one(client):
+    ArticleFactory(headline="柯城：第一篇", regions=["330802"])
+    with time_machine.travel("2026-11-26 08:00 +0000", tick=False) as traveller:
+        get(client, LIST)  # cached, fresh for 60 s
+        traveller.shift(61)
+        # Another request is remaking the expired page: this one gets the old page at
+        # once, reading only the content version.
+        cache.add(f"{pagecache.page_key(LIST)}:remaking", 1, 30)
+        served, queries = get(client, LIST)
+        assert queries == 1 and "第一篇" in served.content.decode()
+        # Nobody is remaking it: this request does, and the page is fresh again.
+        cache.delete(f"{pagecache.page_key(LIST)}:remaking")
+        remade, queries = get(client, LIST)
+        assert queries > 1 and "第一篇" in remade.content.decode()
+        assert get(client, LIST)[1] == 1

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.db import OperationalError
 from django.test import override_settings
@@ -60,11 +61,20 @@ def _database_down(request):
     raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
 
 
+def _driver_lost_connection(request):
+    # As it surfaced once mid-render during a database restart: the driver's error.
+    raise psycopg.OperationalError("consuming input failed: server closed the connection")
+
+
 def _bug(request):
     raise ValueError("a bug")
 
 
-urlpatterns = [path("down/", _database_down), path("bug/", _bug)]
+urlpatterns = [
+    path("down/", _database_down),
+    path("driver-down/", _driver_lost_connection),
+    path("bug/", _bug),
+]
 handler500 = "archive.health.server_error_or_unavailable"
 
 
@@ -76,6 +86,7 @@ def test_a_lost_database_is_a_503_with_retry_after_not_a_traceback(client):
     assert response["Retry-After"] == "5"
     assert "数据库" in response.content.decode()
     assert "Traceback" not in response.content.decode()
+    assert client.get("/driver-down/").status_code == 503
     assert client.get("/bug/").status_code == 500  # other errors stay errors
 
 
