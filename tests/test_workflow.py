@@ -32,7 +32,11 @@ def change_url(article) -> str:
 
 
 def text(response) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", "", response.content.decode()))
+    return text_of(response.content.decode())
+
+
+def text_of(body: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", body))
 
 
 @pytest.fixture
@@ -315,17 +319,47 @@ def test_a_scheduled_story_is_invisible_everywhere_until_its_time(client):
         reverse("archive:story_list") + "?region=330802",
         reverse("archive:region_detail", args=["kecheng"]),
         reverse("archive:contributor_detail", args=[author.slug]),
+        reverse("archive:region_feed", args=["kecheng"]),
+        reverse("archive:story_feed"),
+        "/api/stories/?region=kecheng",
+        "/sitemap-stories.xml",
     ]
+
+    def kecheng_count() -> int:
+        regions = client.get("/api/regions/").json()
+        found = [r for r in _walk(regions) if r.get("code") == "330802"]
+        return found[0]["story_count"] if found else -1
+
+    def shows_story(url) -> bool:
+        body = client.get(url).content.decode()
+        path = story.get_absolute_url()
+        return "定时发布的柯城报道" in text_of(body) or f'{path}"' in body or f"{path}<" in body
+
     for url in pages:
-        assert "定时发布的柯城报道" not in text(client.get(url)), url
+        assert not shows_story(url), url
     assert client.get(story.get_absolute_url()).status_code == 404
+    assert client.get(f"/api/stories/{story.pk}/").status_code == 404
     assert Article.objects.published().filter(pk=story.pk).count() == 0
+    assert kecheng_count() == 0
 
     with time_machine.travel(when + datetime.timedelta(minutes=1)):
         for url in pages:
-            assert "定时发布的柯城报道" in text(client.get(url)), url
+            assert shows_story(url), url
         assert client.get(story.get_absolute_url()).status_code == 200
+        assert client.get(f"/api/stories/{story.pk}/").status_code == 200
         assert Article.objects.published().filter(pk=story.pk).count() == 1
+        assert kecheng_count() == 1
+
+
+def _walk(node):
+    """Every region in the API's region tree."""
+    items = node if isinstance(node, list) else [node]
+    for item in items:
+        if isinstance(item, dict):
+            yield item
+            for value in item.values():
+                if isinstance(value, (list, dict)):
+                    yield from _walk(value)
 
 
 # --- contributors --------------------------------------------------------------------------
