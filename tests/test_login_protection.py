@@ -220,8 +220,20 @@ def test_weak_passwords_are_refused(bianji, weak):
         validate_password(weak, bianji)
 
 
-def test_a_long_uncommon_password_is_accepted(bianji):
-    validate_password("qiantang-tide-lantern-42", bianji)
+def test_a_long_uncommon_password_is_accepted_and_works(bianji, staff):
+    zhubian = staff("zhubian")
+    browser = Client()
+    browser.force_login(bianji)
+    url = reverse("admin:auth_user_password_change", args=[zhubian.pk])
+    strong = "qiantang-tide-lantern-42"
+
+    response = browser.post(
+        url, {"usable_password": "true", "password1": strong, "password2": strong}
+    )
+
+    assert response.status_code == 302  # saved, back to the user's page
+    browser, response = log_in("zhubian", strong)
+    assert response.status_code == 302 and is_logged_in(browser)
 
 
 def test_the_admin_refuses_to_set_a_weak_password(bianji, staff):
