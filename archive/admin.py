@@ -548,11 +548,6 @@ class PhotoForm(StaleGuardForm):
     def story(self):
         return self.instance.article if self.instance.pk else None
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["loaded_version"].initial = self.instance.article.version
-
 
 class PhotoCreditsInline(PreloadedAutocompleteAdmin, admin.TabularInline):
     model = Credit

@@ -236,15 +236,7 @@ def contributors_merge(*, keep: Contributor, merged: list[Contributor], user=Non
     ``keep`` and delete them; their history stays. Returns how many credits moved."""
     merged = [c for c in merged if c.pk != keep.pk]
     ids = [c.pk for c in merged]
-    stories = set(
-        Credit.objects.filter(contributor_id__in=ids, article__isnull=False).values_list(
-            "article_id", flat=True
-        )
-    ) | set(
-        Credit.objects.filter(contributor_id__in=ids, photo__isnull=False).values_list(
-            "photo__article_id", flat=True
-        )
-    )
+    stories = Credit.objects.filter(contributor_id__in=ids).story_ids()
     moved = 0
     for credit in Credit.objects.filter(contributor_id__in=ids):
         credit.contributor = keep

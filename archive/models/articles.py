@@ -385,6 +385,14 @@ class Photo(models.Model):
         return credit_groups(self.credits.all())
 
 
+class CreditQuerySet(models.QuerySet):
+    def story_ids(self) -> set[int]:
+        """The stories these credits belong to, as bylines or on their photos."""
+        bylines = self.filter(article__isnull=False).values_list("article_id", flat=True)
+        photos = self.filter(photo__isnull=False).values_list("photo__article_id", flat=True)
+        return set(bylines) | set(photos)
+
+
 class Credit(models.Model):
     """A contributor's part in a story (a byline) or in one photo; never both."""
 
@@ -421,6 +429,7 @@ class Credit(models.Model):
     role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.WRITER)
     order = models.PositiveSmallIntegerField("顺序", default=0)
 
+    objects = CreditQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

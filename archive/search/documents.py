@@ -165,15 +165,7 @@ def refresh_mentioning(*, contributor_id: int | None = None, region_id: int | No
     region (after a rename), in batches of one transaction each, so no batch holds its
     stories' rows for long; return how many stories."""
     if contributor_id is not None:
-        ids = set(
-            Credit.objects.filter(contributor_id=contributor_id, article__isnull=False).values_list(
-                "article_id", flat=True
-            )
-        ) | set(
-            Credit.objects.filter(contributor_id=contributor_id, photo__isnull=False).values_list(
-                "photo__article_id", flat=True
-            )
-        )
+        ids = Credit.objects.filter(contributor_id=contributor_id).story_ids()
     else:
         ids = set(
             ArticleRegion.objects.filter(region_id=region_id).values_list("article_id", flat=True)
