@@ -114,8 +114,9 @@ def sample_paths(database_url: str, rng: random.Random) -> dict[str, list[str]]:
     }
 
 
-def server_env(database_url: str, static_root: str) -> dict:
+def server_env(database_url: str, static_root: str, redis_url: str) -> dict:
     return os.environ | {
+        "REDIS_URL": redis_url,  # empty: each process keeps its own page cache
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -217,6 +218,9 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=60)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument(
+        "--redis-url", default="", help="a shared cache for the workers (default: none)"
+    )
     parser.add_argument("--kinds", default="home,story,region,list,search")
     parser.add_argument("--no-fault", action="store_true")
     parser.add_argument("--json", dest="json_path", default="bench/results-load.json")
@@ -224,12 +228,12 @@ def main() -> None:
 
     paths = sample_paths(options.database_url, random.Random(1))
     workdir = tempfile.mkdtemp(prefix="xianzhi-load-")
-    env = server_env(options.database_url, str(Path(workdir) / "static"))
+    env = server_env(options.database_url, str(Path(workdir) / "static"), options.redis_url)
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
                    cwd=ROOT, env=env, check=True)  # fmt: skip
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{PORT}",
-         "--workers", str(options.workers), "--worker-class", "gthread", "--threads", "4",
+        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi",
+         "--bind", f"127.0.0.1:{PORT}", "--workers", str(options.workers),
          "--access-logfile", "/dev/null", "--error-logfile", str(Path(workdir) / "gunicorn.log")],
         cwd=ROOT, env=env, start_new_session=True,
     )  # fmt: skip
@@ -238,6 +242,8 @@ def main() -> None:
         "duration_s": options.duration,
         "connections": options.connections,
         "workers": options.workers,
+        "gunicorn": "config/gunicorn.py",
+        "shared_cache": bool(options.redis_url),
         "pages": {},
     }
     try:

@@ -1,9 +1,12 @@
 """Production settings: they refuse to start without their secrets, pass Django's
 deployment checks, and the site reports its health."""
 
+import http.client
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import psycopg
@@ -95,3 +98,54 @@ def test_public_pages_send_a_content_security_policy(client):
     policy = client.get("/").headers["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_gunicorn_serves_with_its_config_and_closes_each_connection():
+    """config/gunicorn.py: a worker takes a connection only when a thread is free, and no
+    connection is kept alive, so waiting requests queue where every worker reads them."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(OURS)} | {
+        "DJANGO_SETTINGS_MODULE": "config.settings.dev",  # serves static files from the tree
+        "GUNICORN_THREADS": "2",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi",
+         "--bind", f"127.0.0.1:{port}", "--workers", "1", "--access-logfile", "/dev/null"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                connection.request("GET", "/static/css/site.css")
+                response = connection.getresponse()
+                break
+            except ConnectionRefusedError:
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+        assert response.status == 200
+        assert response.getheader("Connection") == "close"
+        assert b"body" in response.read()
+    finally:
+        server.terminate()
+        _, errors = server.communicate(timeout=30)
+    # The worker ran with as many connections as threads, no more.
+    assert b"No keepalived connections" not in errors
+    printed = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--print-config", "-c", "config/gunicorn.py",
+         "config.wsgi"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    ).stdout  # fmt: skip
+    settings = {
+        key.strip(): value.strip()
+        for key, _, value in (line.partition(" = ") for line in printed.splitlines())
+    }
+    assert settings["threads"] == settings["worker_connections"] == "2"
+    assert settings["keepalive"] == "0"
