@@ -8,7 +8,10 @@ for any number of stories, then one upsert. ``copy_range`` serves bulk loads
 from collections import defaultdict
 from collections.abc import Iterable
 
+import psycopg
 from django.db import connection, transaction
+from psycopg.adapt import Dumper
+from psycopg.pq import Format
 
 from archive import body
 from archive.listings import region_ancestors
@@ -20,6 +23,7 @@ TABLE = SearchDocument._meta.db_table
 TOKENS_TABLE = SearchTokens._meta.db_table
 COLUMNS = ("article_id", "document", "title_length")
 TOKEN_COLUMNS = ("article_id", "vector", "title_vector")
+TSVECTOR_OID = 3614  # a built-in type: its oid is fixed
 
 
 def _lines(values: Iterable[str]) -> str:
@@ -84,30 +88,51 @@ def _texts(article_ids: list[int]) -> Iterable[tuple[int, str, int, list[int]]]:
         yield pk, document, title_length, sorted(places[pk])
 
 
+class Vector(bytes):
+    """A ``tsvector`` in PostgreSQL's binary format (``terms.document_vector``)."""
+
+
+class _VectorDumper(Dumper):
+    format = Format.BINARY
+    oid = TSVECTOR_OID
+
+    def dump(self, obj: Vector) -> bytes:
+        return obj
+
+
 def _tokens(article_id: int, document: str, title_length: int, places: list[int]) -> tuple:
-    """The tokens row, the vectors as text (PostgreSQL casts them on input).
+    """The tokens row of a story.
 
     Both vectors also hold a token per place, so a search within a region asks the
     index for stories with the term *and* the place: for a term common in the archive
     but rare in one county, the index then yields the county's few matches, not
     every match in the province.
     """
-    place_tokens = "".join(f" {terms.place_lexeme(pk)}" for pk in places)
+    place_tokens = [terms.place_token(pk) for pk in places]
     return (
         article_id,
-        terms.document_tsvector(document) + place_tokens,
-        terms.document_tsvector(document[:title_length]) + place_tokens,
+        Vector(terms.document_vector(document, place_tokens)),
+        Vector(terms.document_vector(document[:title_length], place_tokens)),
     )
 
 
-def _upsert(table: str, columns: tuple, placeholders: str, rows: list) -> None:
+def _cursor() -> psycopg.Cursor:
+    """A cursor on the default connection (PostgreSQL) that sends ``Vector`` values as
+    they are. Django's own cursors bind values into the SQL text, where binary has no place."""
+    connection.ensure_connection()
+    cursor = psycopg.Cursor(connection.connection)
+    cursor.adapters.register_dumper(Vector, _VectorDumper)
+    return cursor
+
+
+def _upsert(cursor, table: str, columns: tuple, rows: list) -> None:
     updates = ", ".join(f"{column} = EXCLUDED.{column}" for column in columns[1:])
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) "
-            f"ON CONFLICT (article_id) DO UPDATE SET {updates}",
-            rows,
-        )
+    placeholders = ", ".join(["%s"] * len(columns))
+    cursor.executemany(
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) "
+        f"ON CONFLICT (article_id) DO UPDATE SET {updates}",
+        rows,
+    )
 
 
 def refresh(article_ids: Iterable[int]) -> None:
@@ -120,17 +145,22 @@ def refresh(article_ids: Iterable[int]) -> None:
     if not article_ids:
         return
     texts = list(_texts(article_ids))
-    _upsert(TABLE, COLUMNS, "%s, %s, %s", [text[:3] for text in texts])
+    with connection.cursor() as cursor:
+        _upsert(cursor, TABLE, COLUMNS, [text[:3] for text in texts])
     if connection.vendor == "postgresql":
-        tokens = [_tokens(*text) for text in texts]
-        _upsert(TOKENS_TABLE, TOKEN_COLUMNS, "%s, %s::tsvector, %s::tsvector", tokens)
+        with _cursor() as cursor:
+            _upsert(cursor, TOKENS_TABLE, TOKEN_COLUMNS, [_tokens(*text) for text in texts])
 
 
-def _copy(table: str, columns: tuple, rows: list) -> None:
+def _copy(table: str, columns: tuple, rows: list, types: list[str] | None = None) -> None:
+    """COPY ``rows`` in; in PostgreSQL's binary format when ``types`` names the columns'."""
+    binary = " (FORMAT BINARY)" if types else ""
     with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+        _cursor() as cursor,
+        cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN{binary}") as copy,
     ):
+        if types:
+            copy.set_types(types)
         for row in rows:
             copy.write_row(row)
 
@@ -153,7 +183,12 @@ def copy_range(first_id: int, last_id: int) -> int:
     texts = list(_texts(ids))  # its queries cannot run during a COPY
     SearchTokens.objects.filter(article_id__in=ids).delete()  # strays of a lost document
     _copy(TABLE, COLUMNS, [text[:3] for text in texts])
-    _copy(TOKENS_TABLE, TOKEN_COLUMNS, [_tokens(*text) for text in texts])
+    _copy(
+        TOKENS_TABLE,
+        TOKEN_COLUMNS,
+        [_tokens(*text) for text in texts],
+        types=["int8", "tsvector", "tsvector"],
+    )
     return len(ids)
 
 
