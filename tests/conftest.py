@@ -2,6 +2,7 @@ import factory.random
 import pytest
 from django.core.management import call_command
 
+from archive import health
 from archive.models import Region
 
 
@@ -9,6 +10,13 @@ from archive.models import Region
 def reproducible_factories(request):
     """Each test draws the same "random" Chinese text on every run."""
     factory.random.reseed_random(request.node.nodeid)
+
+
+@pytest.fixture(autouse=True)
+def closed_breaker():
+    """A test that lost the database leaves the next test a working site."""
+    yield
+    health.breaker.reset()
 
 
 @pytest.fixture

@@ -12,8 +12,12 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.db import OperationalError
+from django.http import HttpResponse
 from django.test import override_settings
 from django.urls import path
+
+from archive import health
+from archive.models import Region
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
@@ -73,10 +77,16 @@ def _bug(request):
     raise ValueError("a bug")
 
 
+def _reads_the_database(request):
+    return HttpResponse(str(Region.objects.count()))
+
+
 urlpatterns = [
     path("down/", _database_down),
     path("driver-down/", _driver_lost_connection),
     path("bug/", _bug),
+    path("ok/", _reads_the_database),
+    path("healthz", health.healthz),
 ]
 handler500 = "archive.health.server_error_or_unavailable"
 
@@ -89,8 +99,41 @@ def test_a_lost_database_is_a_503_with_retry_after_not_a_traceback(client):
     assert response["Retry-After"] == "5"
     assert "数据库" in response.content.decode()
     assert "Traceback" not in response.content.decode()
+    health.breaker.reset()  # the handler, not the breaker, answers each of these
     assert client.get("/driver-down/").status_code == 503
+    health.breaker.reset()
     assert client.get("/bug/").status_code == 500  # other errors stay errors
+    assert health.breaker.open_until is None
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF=__name__)
+def test_once_the_database_is_found_gone_requests_get_503_at_once_then_one_tries_again(
+    client, django_assert_num_queries
+):
+    client.raise_request_exception = False
+    assert client.get("/ok/").status_code == 200
+    assert client.get("/down/").status_code == 503
+    # For the next second the process answers without waiting for the database.
+    with django_assert_num_queries(0):
+        response = client.get("/ok/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    # Then one request tries the database; its success closes the breaker.
+    health.breaker.open_until = time.monotonic() - 0.01
+    assert client.get("/ok/").status_code == 200
+    assert health.breaker.open_until is None
+    assert client.get("/ok/").status_code == 200
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF=__name__)
+def test_healthz_always_asks_the_database_and_closes_the_breaker(client):
+    client.raise_request_exception = False
+    assert client.get("/down/").status_code == 503
+    assert client.get("/ok/").status_code == 503
+    assert client.get("/healthz").status_code == 200  # the database answers again
+    assert client.get("/ok/").status_code == 200
 
 
 @pytest.mark.django_db
