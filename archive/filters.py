@@ -4,7 +4,10 @@ import datetime
 
 import django_filters
 from django import forms
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from archive.models import Article, Contributor, Region, Section
 from archive.models.articles import prefetch_search_results
@@ -100,6 +103,30 @@ class SearchFilter(django_filters.Filter):
         return qs
 
 
+class PlainSelect(forms.Select):
+    """A ``<select>`` built in Python. Django's renders a template per option: 8 ms of
+    every story list page for the fifty sections."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (
+                    option["value"],
+                    mark_safe(" selected") if option["selected"] else "",
+                    option["label"],
+                )
+                for _, group, _ in widget["optgroups"]
+                for option in group
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(widget["attrs"]), options
+        )
+
+
 class StoryFilter(django_filters.FilterSet):
     region = RegionFilter(label="地区", max_length=50)
     section = django_filters.ModelChoiceFilter(
@@ -107,6 +134,7 @@ class StoryFilter(django_filters.FilterSet):
         queryset=Section.objects.all(),
         to_field_name="slug",
         empty_label="全部栏目",
+        widget=PlainSelect,
     )
     author = ContributorFilter(label="作者", max_length=120)
     q = SearchFilter(label="关键词", max_length=MAX_QUERY_LENGTH)
@@ -115,6 +143,7 @@ class StoryFilter(django_filters.FilterSet):
         choices=[("newest", "最新在前"), ("oldest", "最早在前"), ("relevance", "相关度")],
         empty_label=None,
         method="keep",  # the view pages in this order
+        widget=PlainSelect,
     )
     date_after = django_filters.DateFilter(
         label="起始日期",
