@@ -31,6 +31,7 @@ from tests.factories import (
     ContributorFactory,
     PhotoCreditFactory,
     PhotoFactory,
+    SectionFactory,
     full_story,
 )
 from tests.test_admin import form_data
@@ -575,6 +576,34 @@ def test_paging_shows_every_match_once_across_the_groups(
     # And back from the last page by the "previous" links.
     backward = follow(client, forward[-1][0], prev_link)
     assert [h for _, headlines in reversed(backward) for h in headlines] == expected
+
+
+@pytest.mark.parametrize("window", [DEFAULT_WINDOW, 1, 2])
+@pytest.mark.parametrize("order", ["newest", "relevance"])
+def test_a_search_within_a_region_pages_through_its_matches_past_drafts_and_other_sections(
+    client, settings, monkeypatch, order, window
+):
+    # The window is counted in the region's listing, which also holds the region's
+    # drafts, scheduled stories and stories of other sections: they may shrink a
+    # window, never hide a match or show a story the list leaves out.
+    settings.ARCHIVE_PAGE_SIZE = 2
+    monkeypatch.setattr(search_listing, "WINDOW", window)
+    wanted, other = SectionFactory(), SectionFactory()
+    for i in range(5):
+        story(f"稻香{i}", regions=["330802"], section=wanted, published_at=days_ago(i + 1))
+        story(
+            f"草稿稻香{i}",
+            regions=["330802"],
+            section=wanted,
+            status=Article.Status.DRAFT,
+            published_at=days_ago(i + 1.5),
+        )
+        story(f"定时稻香{i}", regions=["330802"], section=wanted, published_at=days_ago(-i - 1))
+        story(f"别栏稻香{i}", regions=["330802"], section=other, published_at=days_ago(i + 1.2))
+    pages = follow(
+        client, f"q=%E7%A8%BB%E9%A6%99&region=330802&section={wanted.slug}&order={order}", next_link
+    )
+    assert [h for _, headlines in pages for h in headlines] == [f"稻香{i}" for i in range(5)]
 
 
 @pytest.mark.parametrize(
