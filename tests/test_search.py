@@ -606,6 +606,38 @@ def test_a_search_within_a_region_pages_through_its_matches_past_drafts_and_othe
     assert [h for _, headlines in pages for h in headlines] == [f"稻香{i}" for i in range(5)]
 
 
+@pytest.mark.parametrize("order", ["newest", "relevance"])
+def test_the_newest_matches_the_index_offers_are_checked_first_and_false_ones_never_shown(
+    client, settings, monkeypatch, order
+):
+    # When the window says matches are many, a page checks the text of only the newest
+    # few the index offers (a county's name offers thousands). The index also offers
+    # stories holding the query's bigrams apart (柯城…城区 for 柯城区): when those crowd
+    # the newest offers, the page reads every match instead, and still shows only true ones.
+    settings.ARCHIVE_PAGE_SIZE = 2
+    monkeypatch.setattr(search_listing, "WINDOW", 2)
+    monkeypatch.setattr(search_listing, "OFFERED", 3)
+    monkeypatch.setattr(search_listing, "MAX_WALK", 0)  # from the window to the index
+    checked = []
+    offered = search_listing.SearchTier._offered
+    monkeypatch.setattr(
+        search_listing.SearchTier,
+        "_offered",
+        lambda tier, *args: checked.append(offered(tier, *args)) or checked[-1],
+    )
+    story("真甲", body="柯城区的稻田。", published_at=days_ago(1))
+    for i in range(4):
+        story(f"假{i}", body="柯城的新城区。", published_at=days_ago(2 + i))
+    older = [story(f"柯城区第{i}篇", published_at=days_ago(10 + i)) for i in range(6)]
+    pages = follow(client, f"q=%E6%9F%AF%E5%9F%8E%E5%8C%BA&order={order}", next_link)  # q=柯城区
+    shown = [h for _, headlines in pages for h in headlines]
+    in_title = [a.headline for a in older]
+    assert shown == (["真甲", *in_title] if order == "newest" else [*in_title, "真甲"])
+    # Some page found its matches among the newest offered, and some had to read on.
+    assert any(len(rows) == 3 for rows in checked)  # a full page (2, and one to spare)
+    assert any(len(rows) < 3 for rows in checked)
+
+
 @pytest.mark.parametrize(
     ("order", "cursor"),
     [

@@ -117,10 +117,16 @@ class ArticleQuerySet(models.QuerySet):
                 for i, term in enumerate(query.terms)
             }
             queryset = self.alias(**positions).filter(**{f"{n}__gt": 0 for n in positions})
-        if indexed and connections[self.db].vendor == "postgresql":
-            tsquery = query.tsquery(place=place and place.pk)
-            queryset = queryset.filter(pk__in=indexed_matches("vector", tsquery))
-        return queryset
+        return queryset.offered(query, place=place) if indexed else queryset
+
+    def offered(self, query, *, title: bool = False, place: Region | None = None):
+        """Stories the bigram index offers for ``query`` (on PostgreSQL; elsewhere all):
+        every story containing it, and rarely one holding its bigrams apart, so only
+        ``matching`` decides. ``title`` asks the index of the title part alone."""
+        if not query or connections[self.db].vendor != "postgresql":
+            return self
+        tsquery = query.tsquery(place=place and place.pk)
+        return self.filter(pk__in=indexed_matches("title_vector" if title else "vector", tsquery))
 
     def in_title(self, query, *, indexed: bool = True, place: Region | None = None):
         """Matching stories with every term in the title part: kicker, headline, subtitle
@@ -129,10 +135,7 @@ class ArticleQuerySet(models.QuerySet):
         title_length = F("search_document__title_length")
         names = [_SEARCH_AT.format(i) for i in range(len(query.terms))]
         queryset = queryset.filter(**{f"{name}__lte": title_length for name in names})
-        if indexed and connections[self.db].vendor == "postgresql":
-            tsquery = query.tsquery(place=place and place.pk)
-            queryset = queryset.filter(pk__in=indexed_matches("title_vector", tsquery))
-        return queryset
+        return queryset.offered(query, title=True, place=place) if indexed else queryset
 
     def beyond_title(self, query, *, indexed: bool = True, place: Region | None = None):
         """Matching stories with some term only outside the title part (the second tier)."""

@@ -31,6 +31,7 @@ from archive.pagination import Cursor, ordered, sortable
 WINDOW = 3_000
 MAX_WALK = 12_000  # stories a page may walk beyond the window before asking the index
 WALK_COST = 1.3  # a story checked on the walk costs about this many index matches
+OFFERED = 100  # the index's newest matches whose text a page checks before all of them
 
 
 def _within(queryset, edge, descending: bool):
@@ -65,6 +66,7 @@ class SearchTier:
 
     base: object
     narrow: Callable  # (queryset, indexed: bool) -> queryset
+    offer: Callable  # queryset -> the stories the index offers (a superset of narrow's)
     keys: object = None
 
     def _edge(self, base, position, descending: bool, size: int):
@@ -87,6 +89,7 @@ class SearchTier:
             return rows
         # The window says how common the term is here. Walk on if the rest of the page
         # should be near, and nearer than the index's matches are many.
+        expected_matches = 0.0
         if rows:
             further = math.ceil((limit - len(rows)) * WINDOW / len(rows) * 1.5)
             expected_matches = len(rows) / WINDOW * counts.published_total()
@@ -95,7 +98,25 @@ class SearchTier:
                 rows += self._walk(base, Cursor(True, *edge), end, descending, limit - len(rows))
                 if len(rows) == limit or end is None:
                     return rows
+        if expected_matches >= OFFERED:
+            rows = self._offered(base, position, descending, limit)
+            if len(rows) == limit:
+                return rows
+            # Some offered stories were false matches, or the estimate was wrong and the
+            # index had fewer: reading every match costs little then.
         return list(ordered(self.narrow(base, True), position, descending=descending)[:limit])
+
+    def _offered(self, base, position, descending: bool, limit: int) -> list:
+        """The page among the newest ``OFFERED`` stories the index offers.
+
+        Checking a match's text reads its document, the largest row of a story; the
+        index's matches are nearly always true ones, so when they are many, only the
+        newest few are checked: a county's name offers its thousands of stories (the
+        region names are in the title part), of which a page needs twenty.
+        """
+        newest = ordered(self.offer(base), position, descending=descending)
+        checked = self.narrow(base, False).filter(pk__in=newest.values("sort_id")[:OFFERED])
+        return list(ordered(checked, position, descending=descending)[:limit])
 
 
 def tiers(base, query, *, relevance: bool, place=None) -> list[SearchTier]:
@@ -103,17 +124,30 @@ def tiers(base, query, *, relevance: bool, place=None) -> list[SearchTier]:
     the title part first, then the rest; each newest first. ``place`` is the region
     ``base`` is limited to, if any: the index lookups are narrowed to it too."""
     keys = region_keys(place) if place is not None else None
+
+    def offer(qs, title=False):
+        return qs.offered(query, title=title, place=place)
+
     if not relevance:
         return [
             SearchTier(
-                base, lambda qs, indexed: qs.matching(query, indexed=indexed, place=place), keys
+                base,
+                lambda qs, indexed: qs.matching(query, indexed=indexed, place=place),
+                offer,
+                keys,
             )
         ]
     return [
         SearchTier(
-            base, lambda qs, indexed: qs.in_title(query, indexed=indexed, place=place), keys
+            base,
+            lambda qs, indexed: qs.in_title(query, indexed=indexed, place=place),
+            lambda qs: offer(qs, title=True),
+            keys,
         ),
         SearchTier(
-            base, lambda qs, indexed: qs.beyond_title(query, indexed=indexed, place=place), keys
+            base,
+            lambda qs, indexed: qs.beyond_title(query, indexed=indexed, place=place),
+            offer,
+            keys,
         ),
     ]
