@@ -7,11 +7,12 @@ Editors' saves, contributor and region renames, the generator and
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 
 from archive.models import Article, Contributor, Region, SearchDocument, SearchTokens
+from archive.search import documents
 from tests.factories import ArticleFactory
 from tests.test_admin import change_url, form_data
 
@@ -59,6 +60,48 @@ def test_rebuild_recreates_every_document_and_the_indexes(client):
     assert all(story.get_absolute_url() in page for story in stories)
     if POSTGRES:
         assert gin_indexes() == {"search_vector_gin", "search_title_gin"}
+
+
+def search_rows() -> list[tuple]:
+    """Every story's document and, on PostgreSQL, its token vectors, as text."""
+    documents = list(SearchDocument.objects.order_by("article_id").values_list())
+    if not POSTGRES:
+        return documents
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT article_id, vector::text, title_vector::text "
+            "FROM archive_searchtokens ORDER BY article_id"
+        )
+        return documents + cursor.fetchall()
+
+
+@pytest.mark.skipif(not POSTGRES, reason="several writers at once is PostgreSQL's")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_rebuild_in_several_processes_writes_what_one_process_writes(client, monkeypatch):
+    # Committed stories, so that the worker processes see them; a threshold of one
+    # story makes this a big load: indexes dropped, then built two at a time.
+    monkeypatch.setattr(documents, "BATCH", 1)
+    stories = ArticleFactory.create_batch(9, body="洋溪街道盘活闲置资产。", regions=["330182"])
+    expected = search_rows()
+    assert len(expected) == 2 * len(stories)
+
+    out = io.StringIO()
+    call_command("rebuild_search_index", workers=2, chunk=2, no_progress=True, stdout=out)
+
+    assert "已为 9 篇报道建立检索文档" in out.getvalue()
+    assert search_rows() == expected
+    assert gin_indexes() == {"search_vector_gin", "search_title_gin"}
+    page = found(client, "洋溪街道")
+    assert all(story.get_absolute_url() in page for story in stories)
+
+
+@pytest.mark.parametrize("options", [{"workers": 0}, {"chunk": 0}])
+def test_a_rebuild_refuses_bad_arguments_and_changes_nothing(options):
+    ArticleFactory(body="康养产业。")
+    before = search_rows()
+    with pytest.raises(CommandError):
+        call_command("rebuild_search_index", no_progress=True, stdout=io.StringIO(), **options)
+    assert search_rows() == before
 
 
 def test_rebuild_with_missing_fills_only_the_gaps():

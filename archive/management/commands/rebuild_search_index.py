@@ -1,11 +1,11 @@
 """Rebuild every story's search document and the search indexes, in bulk."""
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Max, Min
 from tqdm import tqdm
 
-from archive import bulkload
+from archive import bulkload, workers
 from archive.models import Article, SearchDocument, SearchTokens
 from archive.search import documents
 
@@ -21,11 +21,19 @@ class Command(BaseCommand):
             "--missing", action="store_true", help="只为缺少检索文档的报道生成，不删除已有的"
         )
         parser.add_argument("--chunk", type=int, default=5_000, help="每个事务处理的报道数")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help=f"并行的进程数（默认：大批量时每核一个，最多 {workers.MAX_WORKERS} 个）",
+        )
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, missing, chunk, no_progress, **options):
         if chunk < 1:
             raise CommandError("--chunk 至少为 1。")
+        if options["workers"] is not None and options["workers"] < 1:
+            raise CommandError("--workers 至少为 1。")
         if connection.vendor == "postgresql":
             bulkload.restore_indexes([SearchTokens])  # after a run that was killed outright
         bounds = Article.objects.aggregate(first=Min("pk"), last=Max("pk"))
@@ -44,11 +52,15 @@ class Command(BaseCommand):
         written = 0
         # A big load builds the GIN indexes once at the end, not entry by entry.
         defer = total - have >= documents.BATCH
+        processes = options["workers"] or (workers.default_count() if defer else 1)
+        starts = range(bounds["first"], bounds["last"] + 1, chunk)
+        ranges = [(start, start + chunk - 1) for start in starts]
         try:
             with bulkload.deferred_indexes([SearchTokens], enabled=defer):
-                for start in range(bounds["first"], bounds["last"] + 1, chunk):
-                    with transaction.atomic():
-                        count = documents.copy_range(start, start + chunk - 1)
+                # Chunks are disjoint ranges of stories: any number may run at once.
+                for count in workers.each_in_transaction(
+                    documents.copy_range, ranges, workers=processes
+                ):
                     written += count
                     bar.update(count)
                 bar.close()
