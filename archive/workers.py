@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 
 from django.db import connection, connections, transaction
 
@@ -42,6 +43,27 @@ def _run(task: tuple[Callable, tuple]):
         return function(*args)
 
 
+@contextmanager
+def pool(count: int):
+    """``count`` worker processes, or None where only this process may write (one
+    worker asked for, inside a transaction, or SQLite)."""
+    if count <= 1 or not possible():
+        yield None
+        return
+    # A forked child must not share the parent's connection: close it first; each
+    # side opens its own when it next needs one.
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    with context.Pool(count, initializer=_ignore_interrupts) as processes:
+        yield processes  # leaving terminates them, also on Ctrl-C
+
+
+def submit(processes, function: Callable, *args):
+    """Run ``function(*args)`` in one transaction in one of ``processes``; an
+    ``AsyncResult`` whose ``get()`` returns its result or raises its error."""
+    return processes.apply_async(_run, ((function, args),))
+
+
 def each_in_transaction(
     function: Callable, chunks: Iterable[tuple], *, workers: int = 1
 ) -> Iterator:
@@ -50,14 +72,10 @@ def each_in_transaction(
 
     ``function`` must be importable by name (it is sent to the workers by pickling).
     """
-    if workers <= 1 or not possible():
-        for chunk in chunks:
-            yield _run((function, chunk))
-        return
-    # A forked child must not share the parent's connection: close it first; each
-    # side opens its own when it next needs one.
-    connections.close_all()
-    context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_ignore_interrupts) as pool:
-        # imap_unordered: a slow chunk does not hold back the others' progress.
-        yield from pool.imap_unordered(_run, [(function, chunk) for chunk in chunks])
+    with pool(workers) as processes:
+        if processes is None:
+            for chunk in chunks:
+                yield _run((function, chunk))
+        else:
+            # imap_unordered: a slow chunk does not hold back the others' progress.
+            yield from processes.imap_unordered(_run, [(function, chunk) for chunk in chunks])

@@ -1,14 +1,16 @@
 """Fill the archive with realistic synthetic stories: COPY on PostgreSQL, bulk inserts elsewhere."""
 
+from collections import deque
+
 from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.db.models.functions import Coalesce, Least, Now
 from django.utils import timezone
 from tqdm import tqdm
 
-from archive import bulkload, listings
+from archive import bulkload, listings, workers
 from archive.models import (
     Article,
     ArticleRegion,
@@ -49,6 +51,13 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--contributors", type=int, default=20_000)
         parser.add_argument("--chunk", type=int, default=5_000, help="每个事务写入的报道数")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="PostgreSQL：另用几个进程建立检索文档（默认：大批量时每核一个，最多 "
+            f"{workers.MAX_WORKERS} 个；1 则在同一事务中建立）",
+        )
         parser.add_argument("--no-progress", action="store_true")
         parser.add_argument(
             "--defer-indexes",
@@ -62,11 +71,14 @@ class Command(BaseCommand):
     ):
         if articles < 0 or chunk < 1 or contributors < 2:
             raise CommandError("--articles 不能为负数，--chunk 至少为 1，--contributors 至少为 2。")
+        if options["workers"] is not None and options["workers"] < 1:
+            raise CommandError("--workers 至少为 1。")
         if connection.vendor == "postgresql":
             bulkload.restore_indexes(INDEXED)  # after a run that was killed outright
         done = Article.objects.filter(origin=Article.Origin.SYNTHETIC).count()
         if done >= articles:
             self.reset_sequences()  # a run killed after its last chunk left them behind
+            self.fill_search_documents(options["workers"] or 1, chunk)
             self.stdout.write(f"已有 {done} 篇合成报道，无需生成。")
             return
         world = self.world(seed, contributors)
@@ -74,19 +86,34 @@ class Command(BaseCommand):
         defer = defer_indexes == "yes" or (
             defer_indexes == "auto" and articles - done >= DEFER_FROM
         )
+        processes = options["workers"] or (workers.default_count() if defer else 1)
         # Interrupted chunks roll back whole; a run resumes inside the chunk it stopped
         # in (a smaller earlier run may have ended mid-chunk), so the content only
         # depends on the seed and the size.
         try:
-            with bulkload.deferred_indexes(INDEXED, enabled=defer):
+            with (
+                bulkload.deferred_indexes(INDEXED, enabled=defer),
+                workers.pool(processes) as pool,
+            ):
+                # With a pool, each chunk's search documents are built by a worker once
+                # the chunk has committed, while this process generates the next one:
+                # both are Python's work, one core each.
+                pending = deque()
                 while done < articles:
                     index, skip = divmod(done, chunk)
                     size = min(chunk, articles - index * chunk)
                     with transaction.atomic():
-                        self.write_chunk(world, seed, index, size, skip)
+                        first = self.write_chunk(world, seed, index, size, skip, pool is None)
+                    if pool is not None:
+                        last = first + size - skip - 1
+                        pending.append(workers.submit(pool, documents.copy_range, first, last))
+                        while pending and pending[0].ready():
+                            pending.popleft().get()  # a worker's error stops the run
                     done += size - skip
                     bar.update(size - skip)
                 bar.close()
+                for result in tqdm(pending, unit="块", disable=no_progress, desc="建立检索"):
+                    result.get()
                 if defer:
                     self.stdout.write("重建索引……")
         except KeyboardInterrupt:
@@ -97,6 +124,7 @@ class Command(BaseCommand):
             ) from None
         bar.close()
         self.reset_sequences()
+        self.fill_search_documents(processes, chunk)
         if connection.vendor == "postgresql":
             # Statistics for the planner, and a visibility map for index-only scans.
             # (VACUUM cannot run inside a transaction, as in tests; ANALYZE can.)
@@ -155,8 +183,30 @@ class Command(BaseCommand):
             rows.append(Contributor(**row | {"slug": slug}, description=gen.SYNTHETIC_MARK))
         Contributor.objects.bulk_create(rows, batch_size=2000)
 
-    def write_chunk(self, world: gen.World, seed: int, index: int, size: int, skip: int) -> None:
-        """Write chunk ``index`` but its first ``skip`` stories (already written)."""
+    def fill_search_documents(self, processes: int, chunk: int) -> None:
+        """Search documents for synthetic stories that lack them: those whose chunk
+        committed before an interrupted run's workers had built them."""
+        missing = Article.objects.filter(
+            origin=Article.Origin.SYNTHETIC, search_document__isnull=True
+        ).aggregate(first=Min("pk"), last=Max("pk"))
+        if missing["first"] is None:
+            return
+        starts = range(missing["first"], missing["last"] + 1, chunk)
+        ranges = [(start, min(start + chunk - 1, missing["last"])) for start in starts]
+        for _ in workers.each_in_transaction(documents.copy_range, ranges, workers=processes):
+            pass
+
+    def write_chunk(
+        self,
+        world: gen.World,
+        seed: int,
+        index: int,
+        size: int,
+        skip: int,
+        with_documents: bool = True,
+    ) -> int:
+        """Write chunk ``index`` but its first ``skip`` stories (already written), with
+        their search documents unless told otherwise; return its first story's id."""
         next_article = (Article.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
         next_photo = (Photo.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
         rows, _ = gen.chunk(
@@ -174,7 +224,8 @@ class Command(BaseCommand):
             write(model, columns, getattr(rows, attribute))
         # Search documents are read back from the rows just written: one code path for
         # every way a story enters the archive.
-        documents.copy_range(next_article, next_article + size - skip - 1)
+        if with_documents:
+            documents.copy_range(next_article, next_article + size - skip - 1)
         if connection.vendor != "postgresql":
             # bulk_create stamps auto_now fields with the insert time; restore the story's own.
             Article.objects.filter(pk__gte=next_article).update(
@@ -182,6 +233,7 @@ class Command(BaseCommand):
                 updated_at=Coalesce(Least("published_at", Now()), Now()),
             )
         ContentVersion.bump()
+        return next_article
 
     def reset_sequences(self) -> None:
         statements = connection.ops.sequence_reset_sql(no_style(), [Article, Photo])
