@@ -179,3 +179,19 @@ def test_refreshing_a_story_twice_overwrites_its_document():
     documents.refresh([story.pk])
     documents.refresh([story.pk])
     assert "第二稿" in SearchDocument.objects.get(article=story).document
+
+
+@pytest.mark.parametrize("far", [False, True], ids=["neighbours", "far apart"])
+def test_a_refresh_rewrites_the_stories_it_is_given_and_no_other(far):
+    # Stories close together are read as a range of ids (bulk loads), far apart by
+    # their ids: either way a story between them keeps its document.
+    first, middle, last = ArticleFactory.create_batch(3, body="初稿。", regions=["330182"])
+    if far:
+        ArticleFactory.create_batch(5, body="初稿。")
+        last = ArticleFactory(body="初稿。", regions=["330182"])
+    Article.objects.filter(pk__in=[first.pk, middle.pk, last.pk]).update(body="改稿。")
+    documents.refresh([first.pk, last.pk])
+    texts = dict(SearchDocument.objects.values_list("article_id", "document"))
+    assert "改稿" in texts[first.pk] and "改稿" in texts[last.pk]
+    assert "初稿" in texts[middle.pk]
+    assert "建德" in texts[last.pk]  # its region's name, read with the rest
