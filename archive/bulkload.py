@@ -44,33 +44,46 @@ def _build(model, index) -> None:
         editor.add_index(model, index)
 
 
-def _build_in_thread(model_and_index) -> None:
+def _run(statement: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(statement)
+
+
+def _in_thread(task) -> None:
     try:
-        _build(*model_and_index)
+        if isinstance(task, str):
+            _run(task)
+        else:
+            _build(*task)
     finally:
         connection.close()  # this thread's own connection
 
 
-def restore_indexes(models) -> list[str]:
-    """Build every declared index of ``models`` that the database lacks.
+def restore_indexes(models, *, then: list[str] = ()) -> list[str]:
+    """Build every declared index of ``models`` that the database lacks, then run the
+    statements ``then`` (say, ``VACUUM`` of tables these builds do not touch).
 
     Outside a transaction, two at a time on two connections: a GIN index's build runs on
-    one core for minutes, and the others are built beside it meanwhile.
+    one core for minutes, and the other builds and statements run beside it meanwhile.
     """
     missing = [(model, index) for model in models for index in _missing(model)]
     missing.sort(key=lambda pair: not isinstance(pair[1], GinIndex))  # the longest first
-    if len(missing) > 1 and workers.possible():
+    if len(missing) + len(then) > 1 and workers.possible():
         with ThreadPoolExecutor(BUILDERS) as pool:
-            for _ in pool.map(_build_in_thread, missing):
+            for _ in pool.map(_in_thread, [*missing, *then]):
                 pass
     else:
         for model, index in missing:
             _build(model, index)
+        for statement in then:
+            _run(statement)
     return [index.name for _, index in missing]
 
 
 @contextmanager
-def deferred_indexes(models, *, enabled: bool = True):
+def deferred_indexes(models, *, enabled: bool = True, then: list[str] = ()):
+    """Drop the secondary indexes of ``models`` for the duration; build them again at the
+    end, and run the statements ``then`` beside the builds (``restore_indexes``)."""
     if not enabled or connection.vendor != "postgresql":
         yield
         return
@@ -82,5 +95,7 @@ def deferred_indexes(models, *, enabled: bool = True):
                     editor.remove_index(model, index)
     try:
         yield
-    finally:
+    except BaseException:  # Ctrl-C too: the indexes, and nothing more
         restore_indexes(models)
+        raise
+    restore_indexes(models, then=then)

@@ -19,6 +19,7 @@ from archive.models import (
     Credit,
     Photo,
     Region,
+    SearchDocument,
     SearchTokens,
     Section,
     StoryListing,
@@ -30,6 +31,10 @@ from archive.synthetic import generator as gen
 # Secondary indexes worth building once after a big load rather than row by row.
 INDEXED = [Article, ArticleRegion, StoryListing, SearchTokens]
 DEFER_FROM = 100_000
+# Tables vacuumed beside the deferred index builds (none of theirs is built then), and
+# after them: the search tokens, whose GIN index takes longest, and the small tables.
+BESIDE = [Article, ArticleRegion, Photo, Credit, StoryListing, SearchDocument]
+AFTER = [SearchTokens, Contributor, Section, ContentVersion]
 
 TABLES = [
     (Article, "articles", gen.ARTICLE_COLUMNS),
@@ -92,7 +97,7 @@ class Command(BaseCommand):
         # depends on the seed and the size.
         try:
             with (
-                bulkload.deferred_indexes(INDEXED, enabled=defer),
+                bulkload.deferred_indexes(INDEXED, enabled=defer, then=self.vacuum(BESIDE)),
                 workers.pool(processes) as pool,
             ):
                 # With a pool, each chunk's search documents are built by a worker once
@@ -126,10 +131,9 @@ class Command(BaseCommand):
         self.reset_sequences()
         self.fill_search_documents(processes, chunk)
         if connection.vendor == "postgresql":
-            # Statistics for the planner, and a visibility map for index-only scans.
-            # (VACUUM cannot run inside a transaction, as in tests; ANALYZE can.)
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
+                for statement in self.vacuum(AFTER if defer else [*BESIDE, *AFTER]):
+                    cursor.execute(statement)
         self.stdout.write(self.style.SUCCESS(f"合成报道共 {done} 篇。"))
 
     def world(self, seed: int, count: int) -> gen.World:
@@ -234,6 +238,13 @@ class Command(BaseCommand):
             )
         ContentVersion.bump()
         return next_article
+
+    @staticmethod
+    def vacuum(models) -> list[str]:
+        """Statistics for the planner, and a visibility map for index-only scans.
+        (VACUUM cannot run inside a transaction, as in tests; ANALYZE can.)"""
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+        return [f"{command} {model._meta.db_table}" for model in models]
 
     def reset_sequences(self) -> None:
         statements = connection.ops.sequence_reset_sql(no_style(), [Article, Photo])
