@@ -28,6 +28,9 @@ RATIO_TARGET, FLOOR_TARGET, QUERY_TARGET = 1.5, 10.0, 10
 MODES = ("cache", "nocache")
 # Search (issue 4), at the largest size: p95 per query and order, speed-up over icontains.
 NEWEST_P95, RELEVANCE_P95, SPEEDUP_TARGET = 150.0, 300.0, 20.0
+# Seconds per million stories: generating them (issue 3), rebuilding their search (issue 4);
+# checked where a run generated or reindexed at least a million.
+GENERATE_S, REINDEX_S = 600.0, 1200.0
 
 
 def database_url(base: str, name: str) -> str:
@@ -188,6 +191,9 @@ def search_report(sizes: list[int], results: dict[int, dict]) -> tuple[list[str]
         )
         if "reindex_s" in results[size]:
             lines.append(f"rebuild_search_index: {results[size]['reindex_s']} s")
+            limit = REINDEX_S * size / 1e6
+            if size >= 1_000_000 and results[size]["reindex_s"] > limit:
+                failures.append(f"reindex of {size}: {results[size]['reindex_s']} s > {limit} s")
     return lines, failures
 
 
@@ -219,6 +225,9 @@ def report(sizes: list[int], results: dict[int, dict]) -> tuple[str, list[str]]:
             f"generate_archive --articles {s}: {results[s]['generate_s']} s"
             + (f" ({made} stories generated)" if made else " (database reused)")
         )
+        limit = GENERATE_S * made / 1e6
+        if made >= 1_000_000 and results[s]["generate_s"] > limit:
+            failures.append(f"generating {made}: {results[s]['generate_s']} s > {limit} s")
     return "\n".join(lines), failures
 
 
