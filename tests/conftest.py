@@ -1,5 +1,12 @@
+import importlib
+import os
+import subprocess
+import sys
+
 import factory.random
 import pytest
+from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
 
 from archive import health
@@ -26,6 +33,19 @@ def region():
 
 
 @pytest.fixture
+def committed_gazetteer(transactional_db):
+    """The regions of the data migration, committed, for tests whose other threads or
+    processes (a live server, bulk-load workers) read the database.
+
+    A transactional test starts from a flushed database when an earlier test ran
+    inside a transaction (pytest-django then has nothing serialized to restore), so
+    the gazetteer is loaded again where it is missing.
+    """
+    if not Region.objects.exists():
+        importlib.import_module("archive.migrations.0002_zhejiang_regions").load(apps, None)
+
+
+@pytest.fixture
 def demo(db):
     call_command("load_demo", verbosity=0)
 
@@ -45,3 +65,26 @@ def editor(db, django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def manage(committed_gazetteer):
+    """Run a management command in a fresh process against the test database, as an
+    operator would: its worker processes are forked from a process with no other
+    threads (this one has the live server's and the browser's)."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    user = f"{db['USER']}:{db['PASSWORD']}" if db["PASSWORD"] else db["USER"]
+    url = f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = os.environ | {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args, "--no-progress"],
+            cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    return run

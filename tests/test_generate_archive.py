@@ -219,34 +219,21 @@ def test_growing_from_a_partial_chunk_gives_what_one_run_would_have_given():
 
 
 @pytest.mark.skipif(SQLITE, reason="other processes write only on PostgreSQL")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_search_documents_built_by_worker_processes_are_those_one_process_builds(monkeypatch):
+@pytest.mark.django_db(transaction=True)
+def test_search_documents_built_by_worker_processes_are_those_one_process_builds(manage):
     reference = single_run()
-    # Ctrl-C in the third chunk: the workers stop too, whatever they were building.
-    calls = {"n": 0}
-    write = generate_archive.Command.write_chunk
-
-    def interrupted(self, *args):
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise KeyboardInterrupt
-        return write(self, *args)
-
-    monkeypatch.setattr(generate_archive.Command, "write_chunk", interrupted)
-    with pytest.raises(CommandError, match="已中断"):
-        generate(articles=120, workers=2, **SMALL)
-    monkeypatch.undo()
-    generate(articles=120, workers=2, **SMALL)
+    options = ["--articles", "120", "--contributors", "60", "--chunk", "40", "--workers", "2"]
+    manage("generate_archive", *options)
     assert fingerprint() == reference
     built = search_rows()
     assert len(built) == 2 * 120 + 2 * Article.objects.exclude(origin=SYNTHETIC).count()
 
-    # A worker killed before its chunk's documents committed: the next run adds them.
+    # A worker stopped before its chunk's documents committed: the next run adds them.
     SearchDocument.objects.filter(article__in=synthetic()[:50]).delete()
-    assert "无需生成" in generate(articles=120, workers=2, **SMALL)
+    assert "无需生成" in manage("generate_archive", *options)
     assert search_rows() == built
     # And they are what one process writes.
-    call_command("rebuild_search_index", workers=1, no_progress=True, stdout=io.StringIO())
+    manage("rebuild_search_index", "--workers", "1")
     assert search_rows() == built
 
 

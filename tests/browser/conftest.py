@@ -4,12 +4,10 @@ Skipped, with the reason in the test summary, where Chromium or Playwright is mi
 (`.ci/run` installs Chromium, so CI always runs them).
 """
 
-import importlib
 import os
 import shutil
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -48,15 +46,6 @@ def page(request, browser):
 
 
 @pytest.fixture
-def archive(transactional_db):
-    """The demo archive, committed, for the live server's own connections to read.
-
-    A transactional test starts from a flushed database when an earlier test ran
-    inside a transaction (pytest-django then has nothing serialized to restore), so
-    the gazetteer from the data migration is loaded again where it is missing.
-    """
-    from archive.models import Region
-
-    if not Region.objects.exists():
-        importlib.import_module("archive.migrations.0002_zhejiang_regions").load(apps, None)
+def archive(committed_gazetteer):
+    """The demo archive, committed, for the live server's own connections to read."""
     call_command("load_demo", verbosity=0)
