@@ -8,8 +8,10 @@ duration and builds them again, also after Ctrl-C. ``restore_indexes`` repairs
 what a killed process left behind.
 """
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from functools import partial
 
 from django.contrib.postgres.indexes import GinIndex
 from django.db import connection
@@ -49,12 +51,9 @@ def _run(statement: str) -> None:
         cursor.execute(statement)
 
 
-def _in_thread(task) -> None:
+def _in_thread(task: Callable) -> None:
     try:
-        if isinstance(task, str):
-            _run(task)
-        else:
-            _build(*task)
+        task()
     finally:
         connection.close()  # this thread's own connection
 
@@ -68,15 +67,14 @@ def restore_indexes(models, *, then: list[str] = ()) -> list[str]:
     """
     missing = [(model, index) for model in models for index in _missing(model)]
     missing.sort(key=lambda pair: not isinstance(pair[1], GinIndex))  # the longest first
-    if len(missing) + len(then) > 1 and workers.possible():
+    tasks = [partial(_build, *pair) for pair in missing] + [partial(_run, s) for s in then]
+    if len(tasks) > 1 and workers.possible():
         with ThreadPoolExecutor(BUILDERS) as pool:
-            for _ in pool.map(_in_thread, [*missing, *then]):
+            for _ in pool.map(_in_thread, tasks):
                 pass
     else:
-        for model, index in missing:
-            _build(model, index)
-        for statement in then:
-            _run(statement)
+        for task in tasks:
+            task()
     return [index.name for _, index in missing]
 
 

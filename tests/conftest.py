@@ -1,16 +1,13 @@
 import importlib
-import os
-import subprocess
-import sys
 
 import factory.random
 import pytest
 from django.apps import apps
-from django.conf import settings
 from django.core.management import call_command
 
 from archive import health
 from archive.models import Region
+from tests import commands
 
 
 @pytest.fixture(autouse=True)
@@ -77,13 +74,10 @@ def manage(committed_gazetteer):
     db = connection.settings_dict
     user = f"{db['USER']}:{db['PASSWORD']}" if db["PASSWORD"] else db["USER"]
     url = f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = os.environ | {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    env = {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
 
     def run(*args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "manage.py", *args, "--no-progress"],
-            cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=300,
-        )  # fmt: skip
+        done = commands.manage(*args, "--no-progress", env=env)
         assert done.returncode == 0, done.stderr
         return done.stdout
 

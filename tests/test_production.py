@@ -7,7 +7,6 @@ import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -18,28 +17,14 @@ from django.urls import path
 
 from archive import health
 from archive.models import Region
+from tests.commands import OURS, ROOT, manage
 
-ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
     "DJANGO_SECRET_KEY": "k" * 20 + "-a-long-random-production-secret-" + "x" * 20,
     "DJANGO_ALLOWED_HOSTS": "xianzhi.example.cn",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
 }
-
-
-OURS = ("DJANGO_", "DATABASE_URL")
-
-
-def manage(*args, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env={k: v for k, v in os.environ.items() if not k.startswith(OURS)} | env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_deploy_checks_report_nothing_with_the_documented_environment():

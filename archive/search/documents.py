@@ -6,14 +6,14 @@ for any number of stories, then one upsert. ``copy_range`` serves bulk loads
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import psycopg
 from django.db import connection, transaction
 from psycopg.adapt import Dumper
 from psycopg.pq import Format
 
-from archive import body
+from archive import body, workers
 from archive.listings import region_ancestors
 from archive.models import Article, ArticleRegion, Credit, Photo, SearchDocument, SearchTokens
 from archive.search import terms
@@ -203,6 +203,15 @@ def copy_range(first_id: int, last_id: int) -> int:
         types=["int8", "tsvector", "tsvector"],
     )
     return len(ids)
+
+
+def copy_ranges(first_id: int, last_id: int, *, chunk: int, processes: int) -> Iterator[int]:
+    """``copy_range`` over stories ``first_id``..``last_id``, ``chunk`` stories a
+    transaction, in ``processes`` processes (chunks are disjoint: any number may run at
+    once); how many each chunk wrote, as chunks finish."""
+    starts = range(first_id, last_id + 1, chunk)
+    ranges = [(start, min(start + chunk - 1, last_id)) for start in starts]
+    return workers.each_in_transaction(copy_range, ranges, workers=processes)
 
 
 BATCH = 2_000

@@ -193,12 +193,11 @@ class Command(BaseCommand):
         missing = Article.objects.filter(
             origin=Article.Origin.SYNTHETIC, search_document__isnull=True
         ).aggregate(first=Min("pk"), last=Max("pk"))
-        if missing["first"] is None:
-            return
-        starts = range(missing["first"], missing["last"] + 1, chunk)
-        ranges = [(start, min(start + chunk - 1, missing["last"])) for start in starts]
-        for _ in workers.each_in_transaction(documents.copy_range, ranges, workers=processes):
-            pass
+        if missing["first"] is not None:
+            for _ in documents.copy_ranges(
+                missing["first"], missing["last"], chunk=chunk, processes=processes
+            ):
+                pass
 
     def write_chunk(
         self,

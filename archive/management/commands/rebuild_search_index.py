@@ -53,13 +53,10 @@ class Command(BaseCommand):
         # A big load builds the GIN indexes once at the end, not entry by entry.
         defer = total - have >= documents.BATCH
         processes = options["workers"] or (workers.default_count() if defer else 1)
-        starts = range(bounds["first"], bounds["last"] + 1, chunk)
-        ranges = [(start, start + chunk - 1) for start in starts]
         try:
             with bulkload.deferred_indexes([SearchTokens], enabled=defer):
-                # Chunks are disjoint ranges of stories: any number may run at once.
-                for count in workers.each_in_transaction(
-                    documents.copy_range, ranges, workers=processes
+                for count in documents.copy_ranges(
+                    bounds["first"], bounds["last"], chunk=chunk, processes=processes
                 ):
                     written += count
                     bar.update(count)
