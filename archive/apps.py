@@ -9,6 +9,7 @@ class ArchiveConfig(AppConfig):
     def ready(self):
         from simple_history.signals import pre_create_historical_record
 
-        from archive import history
+        from archive import admin_sorting, history
 
+        admin_sorting.install()
         pre_create_historical_record.connect(history.fill_snapshot, dispatch_uid="story-snapshot")

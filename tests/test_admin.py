@@ -457,6 +457,62 @@ def test_editor_can_remove_a_byline(editor_client, jiande):
     assert Contributor.objects.filter(name="朱秋燕").exists()  # the person stays on file
 
 
+def number_every_row(data: dict, prefix: str, value: str) -> None:
+    for i in range(int(data[f"{prefix}-TOTAL_FORMS"])):
+        data[f"{prefix}-{i}-order"] = value
+
+
+def test_bylines_given_the_same_number_are_saved_in_the_order_shown(editor_client, jiande):
+    shown = jiande.byline_display()
+    response = editor_client.get(change_url(jiande))
+    data = form_data(response)
+    number_every_row(data, inline_prefix(response, BylineInline), "1")
+
+    response = editor_client.post(change_url(jiande), {**data, "_save": "保存"})
+
+    assertRedirects(response, CHANGELIST, fetch_redirect_response=False)
+    assert jiande.byline_display() == shown
+    assert list(jiande.credits.values_list("order", flat=True)) == [0, 1, 2, 3]
+
+
+def test_a_form_with_an_error_and_rows_numbered_alike_comes_back_with_the_error(
+    editor_client, jiande
+):
+    # nested-admin's own row sorting failed with a server error on such a form.
+    response = editor_client.get(change_url(jiande))
+    data = form_data(response)
+    number_every_row(data, inline_prefix(response, BylineInline), "1")
+    (credits,) = inline_formset(response, PhotoInline).forms[0].nested_formsets
+    add_inline_row(data, credits.prefix, contributor=ContributorFactory().pk, role="photographer")
+    number_every_row(data, credits.prefix, "1")
+    data["headline"] = ""
+
+    response = editor_client.post(change_url(jiande), {**data, "_save": "保存"})
+
+    assert response.status_code == 200
+    assertContains(response, "请更正以下错误")
+    text = page(response)
+    names = ["张卉卉", "吴国军", "邵国强", "朱秋燕"]
+    assert sorted(names, key=text.index) == names  # the rows as the editor left them
+    jiande.refresh_from_db()
+    assert jiande.headline == JIANDE
+
+
+def test_a_row_number_that_is_not_a_number_is_a_form_error(editor_client, jiande):
+    shown = jiande.byline_display()
+    response = editor_client.get(change_url(jiande))
+    data = form_data(response)
+    prefix = inline_prefix(response, BylineInline)
+    data[f"{prefix}-0-order"] = "第一"
+    data[f"{prefix}-1-order"] = "-1"
+
+    response = editor_client.post(change_url(jiande), {**data, "_save": "保存"})
+
+    assert response.status_code == 200
+    assertContains(response, "输入整数")
+    assert jiande.byline_display() == shown
+
+
 def test_editor_can_write_a_new_story_with_a_region_and_a_byline(editor_client):
     reporter = ContributorFactory(name="李思远")
     section = SectionFactory(name="县域观察")
