@@ -175,6 +175,7 @@ def poll_health(stop: threading.Event, log: list) -> None:
 
 def fault(paths: list[str], duration: int, connections: int, workdir: str) -> dict:
     cluster = os.listdir("/etc/postgresql")[0]
+    run_wrk(paths, 5, connections, workdir)  # warm up, as before every load
     log: list = []
     stop = threading.Event()
     poller = threading.Thread(target=poll_health, args=(stop, log), daemon=True)
@@ -221,7 +222,12 @@ def main() -> None:
     parser.add_argument(
         "--redis-url", default="", help="a shared cache for the workers (default: none)"
     )
-    parser.add_argument("--kinds", default="home,story,region,list,search")
+    parser.add_argument(
+        "--kinds", default="home,story,region,list,search", help="empty: the fault run only"
+    )
+    parser.add_argument(
+        "--access-log", default="/dev/null", help="gunicorn's access log (default: none)"
+    )
     parser.add_argument("--no-fault", action="store_true")
     parser.add_argument("--json", dest="json_path", default="bench/results-load.json")
     options = parser.parse_args()
@@ -231,12 +237,17 @@ def main() -> None:
     env = server_env(options.database_url, str(Path(workdir) / "static"), options.redis_url)
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
                    cwd=ROOT, env=env, check=True)  # fmt: skip
+    # The server's own output (the warnings it logs while the database is down) goes
+    # to a file, not between the figures.
+    server_log = Path(workdir) / "gunicorn.log"
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi",
          "--bind", f"127.0.0.1:{PORT}", "--workers", str(options.workers),
-         "--access-logfile", "/dev/null", "--error-logfile", str(Path(workdir) / "gunicorn.log")],
+         "--access-logfile", options.access_log, "--error-logfile", str(server_log)],
         cwd=ROOT, env=env, start_new_session=True,
+        stdout=server_log.open("a"), stderr=subprocess.STDOUT,
     )  # fmt: skip
+    print(f"server log: {server_log}", flush=True)
     results: dict = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "duration_s": options.duration,
@@ -248,7 +259,7 @@ def main() -> None:
     }
     try:
         wait_for(BASE + "/healthz")
-        for kind in options.kinds.split(","):
+        for kind in filter(None, options.kinds.split(",")):
             run_wrk(paths[kind], 5, options.connections, workdir)  # warm up
             results["pages"][kind] = run_wrk(
                 paths[kind], options.duration, options.connections, workdir

@@ -23,6 +23,12 @@ _POOL = {
     "min_size": env.int("DJANGO_DB_POOL_MIN", default=2),
     "max_size": env.int("DJANGO_DB_POOL_MAX", default=8),
     "timeout": env.float("DJANGO_DB_POOL_TIMEOUT", default=5.0),
+    # How long the pool keeps retrying, with growing pauses (1 s, 2 s, 4 s …), to
+    # replace the connections a database restart broke, before it gives up on them.
+    # psycopg_pool's default (5 min) let those pauses outlast a short outage: requests
+    # waited for a retry seconds after PostgreSQL was back. Given up, the pool opens
+    # a connection as soon as a request asks for one.
+    "reconnect_timeout": env.float("DJANGO_DB_POOL_RECONNECT_TIMEOUT", default=2.0),
 }
 DATABASES["default"].setdefault("OPTIONS", {})["pool"] = _POOL
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # the pool checks each connection it lends
