@@ -13,13 +13,12 @@ import datetime
 from calendar import monthrange
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, IntegerField, Q, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import render
 
+from archive import counts
 from archive.models import Article, ContentVersion
 from archive.pagecache import cached_page
 
@@ -132,8 +131,7 @@ def _latest_month() -> datetime.date | None:
 
 
 def _cached(version: int, name: str, compute):
-    key = f"archive:counts:editions:{version}:{name}"
-    return cache.get_or_set(key, compute, settings.ARCHIVE_COUNT_CACHE_SECONDS)
+    return counts.cached(f"editions:{version}:{name}", compute)
 
 
 @cached_page
