@@ -12,7 +12,13 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from archive.admin import ArticleRegionInline, BylineInline, PhotoInline
 from archive.models import Article, Contributor, Credit, Region
-from tests.factories import ArticleFactory, BylineFactory, ContributorFactory, SectionFactory
+from tests.factories import (
+    ArticleFactory,
+    BylineFactory,
+    ContributorFactory,
+    PhotoFactory,
+    SectionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -333,7 +339,7 @@ def test_editor_can_find_a_story_by_its_headline(editor_client, demo):
     response = editor_client.get(CHANGELIST + "?q=柯城")
 
     assert listed_headlines(response) == [KECHENG]
-    assertContains(response, "按标题、引题或副标题查找")
+    assertContains(response, "按标题、引题、副标题或地区名查找")
 
 
 def test_editor_can_find_a_story_by_its_kicker(editor_client, demo):
@@ -344,6 +350,36 @@ def test_editor_can_find_a_story_by_its_kicker(editor_client, demo):
 
 def test_search_for_words_in_no_headline_finds_nothing(editor_client, demo):
     assert listed_headlines(editor_client.get(CHANGELIST + "?q=舟山")) == []
+
+
+def test_search_finds_a_headline_typed_in_traditional_characters(editor_client, demo):
+    assert listed_headlines(editor_client.get(CHANGELIST + "?q=進入新賽道")) == [KECHENG]
+
+
+def test_search_finds_stories_by_the_name_of_their_region(editor_client, demo):
+    # The headline says 建德, the story is tagged 建德市.
+    assert listed_headlines(editor_client.get(CHANGELIST + "?q=建德市")) == [JIANDE]
+
+
+def test_search_looks_at_titles_not_at_the_body(editor_client, demo):
+    assert "春华秋实又一年。" in Article.objects.get(headline=KECHENG).body
+    assert listed_headlines(editor_client.get(CHANGELIST + "?q=春华秋实")) == []
+
+
+@pytest.mark.parametrize("walk_above", [1, 10**9], ids=["walking the list", "from the index"])
+def test_search_finds_the_same_stories_for_common_and_rare_terms(
+    editor_client, demo, monkeypatch, walk_above
+):
+    # A term the index offers for many stories is checked along the list instead.
+    monkeypatch.setattr("archive.admin.walk_above", lambda: walk_above)
+    ArticleFactory(headline="柯城数字经济再提速", regions=["330802"])
+    ArticleFactory(headline="柯城乡村", regions=["330802"], draft=True)
+
+    found = listed_headlines(editor_client.get(CHANGELIST + "?q=柯城"))
+    drafts = listed_headlines(editor_client.get(CHANGELIST + "?q=柯城 乡村&status__exact=draft"))
+
+    assert sorted(found) == sorted([KECHENG, "柯城数字经济再提速", "柯城乡村"])
+    assert drafts == ["柯城乡村"]
 
 
 # --- the story form ---------------------------------------------------------------------------
@@ -758,6 +794,32 @@ def test_story_not_on_the_site_has_no_view_on_site_link(editor_client, hidden):
 
 
 # --- contributors -----------------------------------------------------------------------------
+
+
+def photo_desk(client, query: str) -> list[str]:
+    """The captions the photo desk lists for a search, top to bottom."""
+    response = client.get(reverse("admin:archive_photo_changelist"), {"q": query})
+    assert response.status_code == 200
+    return [p.caption for p in response.context["cl"].result_list]
+
+
+@pytest.mark.parametrize("walk_above", [1, 10**9], ids=["walking the list", "from the index"])
+def test_photo_desk_finds_photos_by_caption_or_by_their_storys_headline(
+    editor_client, demo, monkeypatch, walk_above
+):
+    monkeypatch.setattr("archive.admin.walk_above", lambda: walk_above)
+
+    assert photo_desk(editor_client, "智能产业园") == ["元森AI智能产业园即将投产。"]
+    assert sorted(photo_desk(editor_client, "进入新赛道")) == sorted(KECHENG_CAPTIONS)
+    assert photo_desk(editor_client, "舟山") == []
+
+
+def test_photo_desk_lists_the_newest_photos_first(editor_client, demo):
+    newest = PhotoFactory(article=Article.objects.get(headline=KECHENG), caption="新入库的图片")
+
+    response = editor_client.get(reverse("admin:archive_photo_changelist"))
+
+    assert response.context["cl"].result_list[0] == newest
 
 
 def test_photographers_page_lists_their_photo_credits(editor_client, kecheng):

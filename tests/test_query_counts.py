@@ -129,6 +129,25 @@ def test_admin_list_queries_do_not_grow(editor_client, params):
     assert queries_for(editor_client, url, params) == few <= MAX_QUERIES
 
 
+def test_admin_search_queries_do_not_grow(editor_client):
+    url = reverse("admin:archive_article_changelist")
+    author = ContributorFactory()
+    make_stories(5, author)
+    # Every story is tagged 柯城区, so the title part of each holds the term.
+    few = queries_for(editor_client, url, {"q": "柯城"})
+    make_stories(45, author)
+    assert queries_for(editor_client, url, {"q": "柯城"}) == few <= MAX_QUERIES
+
+
+def test_admin_photo_list_queries_do_not_grow_with_photos_and_credits(editor_client):
+    url = reverse("admin:archive_photo_changelist")
+    author = ContributorFactory()
+    make_stories(2, author)
+    few = queries_for(editor_client, url)
+    make_stories(20, author)
+    assert queries_for(editor_client, url) == few <= MAX_QUERIES
+
+
 def test_admin_list_by_section_queries_do_not_grow(editor_client):
     url = reverse("admin:archive_article_changelist")
     make_stories(5, ContributorFactory())

@@ -15,7 +15,7 @@ from archive import body, pinyin, uploads
 from .contributors import Contributor
 from .listings import StoryListing
 from .regions import Region
-from .search import indexed_matches
+from .search import indexed_match_count, indexed_matches
 from .slugs import unique_slug
 
 
@@ -127,6 +127,15 @@ class ArticleQuerySet(models.QuerySet):
             return self
         tsquery = query.tsquery(place=place and place.pk)
         return self.filter(pk__in=indexed_matches("title_vector" if title else "vector", tsquery))
+
+    def offers_at_least(self, query, n: int, *, title: bool = False) -> bool:
+        """Whether the index (its title part, with ``title``) offers ``n`` stories or
+        more for ``query`` (on PostgreSQL; elsewhere False), whatever this queryset's
+        filters."""
+        if connections[self.db].vendor != "postgresql":
+            return False
+        column = "title_vector" if title else "vector"
+        return indexed_match_count(column, query.tsquery(), at_most=n, using=self.db) >= n
 
     def in_title(self, query, *, indexed: bool = True, place: Region | None = None):
         """Matching stories with every term in the title part: kicker, headline, subtitle

@@ -1,6 +1,6 @@
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models
+from django.db import connections, models
 from django.db.models.expressions import RawSQL
 
 
@@ -20,6 +20,19 @@ def indexed_matches(column: str, tsquery: str) -> RawSQL:
         f"WHERE {column} @@ %s::tsquery OFFSET 0",
         [tsquery],
     )
+
+
+def indexed_match_count(column: str, tsquery: str, *, at_most: int, using: str) -> int:
+    """How many stories ``indexed_matches`` offers, counted up to ``at_most``: the index
+    scan and at most that many rows (milliseconds even for the commonest bigram)."""
+    assert column in ("vector", "title_vector")
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {SearchTokens._meta.db_table} "
+            f"WHERE {column} @@ %s::tsquery LIMIT %s) AS offered",
+            [tsquery, at_most],
+        )
+        return cursor.fetchone()[0]
 
 
 class SearchDocument(models.Model):
