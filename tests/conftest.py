@@ -3,6 +3,7 @@ import importlib
 import factory.random
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 from django.core.management import call_command
 
 from archive import health
@@ -21,6 +22,14 @@ def closed_breaker():
     """A test that lost the database leaves the next test a working site."""
     yield
     health.breaker.reset()
+
+
+@pytest.fixture
+def empty_cache():
+    """The cache emptied before and after the test: cached pages and counts, API throttles."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

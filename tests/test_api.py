@@ -7,7 +7,6 @@ from urllib.parse import parse_qs, urlsplit
 import hypothesis
 import pytest
 import schemathesis
-from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
@@ -26,7 +25,8 @@ from tests.factories import (
     full_story,
 )
 
-pytestmark = pytest.mark.django_db
+# Throttling counts requests in the cache; each test starts with none counted.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 STORIES = reverse("api:story-list")
 REGIONS = reverse("api:region-tree")
@@ -39,14 +39,6 @@ HIDDEN = {
     "withdrawn": {"status": Article.Status.WITHDRAWN},
     "scheduled": {"scheduled": True},
 }
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle():
-    """Throttling counts requests in the cache; each test starts with none counted."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def get(client, url, params=None, status=200) -> dict | list:

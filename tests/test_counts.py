@@ -8,7 +8,6 @@ import threading
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,11 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def counts_cached(settings):
+def counts_cached(settings, empty_cache):
     settings.ARCHIVE_COUNT_CACHE_SECONDS = 600
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def kecheng_count(client) -> int:

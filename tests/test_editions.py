@@ -10,7 +10,7 @@ from django.urls import reverse
 from archive.models import Article
 from tests.factories import ArticleFactory, full_story
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 DAY = datetime.date(2025, 1, 24)
 
@@ -20,13 +20,6 @@ HIDDEN = {
     "in review": {"status": Article.Status.REVIEW},
     "withdrawn": {"status": Article.Status.WITHDRAWN},
 }
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def printed(day=DAY, page=1, name="要闻", **kwargs) -> Article:

@@ -18,11 +18,8 @@ LIST = reverse("archive:story_list")
 
 
 @pytest.fixture(autouse=True)
-def page_cache(settings):
+def page_cache(settings, empty_cache):
     settings.ARCHIVE_PAGE_CACHE_SECONDS = 60
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def get(client, url):
