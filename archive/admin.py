@@ -38,6 +38,13 @@ from archive.search.terms import Query
 RECENT_ON_CONTRIBUTOR_PAGE = 50
 
 
+def newest_stories(listed):
+    """The ids of the newest stories of a contributor's list, read from the listing
+    index: sorting every credit of a prolific photographer by its story's date took
+    0.3 s at a million stories."""
+    return listed.order_by("-sort_ts", "-sort_id").values("pk")[:RECENT_ON_CONTRIBUTOR_PAGE]
+
+
 class BumpsContentVersion:
     """Every admin write readers could see invalidates their cached pages."""
 
@@ -689,9 +696,11 @@ class ContributorAdmin(RefreshesSearchOnRename, BumpsContentVersion, admin.Model
         if not obj.pk:
             return "—"
         credits = (
-            obj.credits.filter(article__isnull=False)
+            obj.credits.filter(
+                article__in=newest_stories(Article.objects.bylined(obj, unpublished=True))
+            )
             .select_related("article")
-            .order_by("-article__published_at", "-article_id")[:RECENT_ON_CONTRIBUTOR_PAGE]
+            .order_by("-article__published_at", "-article_id")
         )
         rows = format_html_join(
             "",
@@ -713,10 +722,11 @@ class ContributorAdmin(RefreshesSearchOnRename, BumpsContentVersion, admin.Model
     def photo_credits(self, obj):
         if not obj.pk:
             return "—"
+        stories = newest_stories(Article.objects.photographed(obj, unpublished=True))
         credits = (
-            obj.credits.filter(photo__isnull=False)
+            obj.credits.filter(photo__article__in=stories)
             .select_related("photo__article")
-            .order_by("-photo__article__published_at", "-photo_id")[:RECENT_ON_CONTRIBUTOR_PAGE]
+            .order_by("-photo__article__published_at", "-photo_id")
         )
         rows = format_html_join(
             "",

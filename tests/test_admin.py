@@ -1,5 +1,6 @@
 """The editors' admin, driven through the test client as a logged-in editor would."""
 
+import datetime
 import html
 import io
 import re
@@ -8,6 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from archive.admin import ArticleRegionInline, BylineInline, PhotoInline
@@ -859,6 +861,22 @@ def test_writers_page_lists_their_bylines_and_links_to_all_of_them(editor_client
     every = f"{CHANGELIST}?contributor={zheng.pk}"
     assertContains(response, f'<a href="{every}">查看全部署名稿件</a>', html=True)
     assert set(listed_headlines(editor_client.get(every))) == {KECHENG, "柯城：未发表的新稿"}
+
+
+def test_a_prolific_writers_page_lists_only_their_newest_stories(editor_client, monkeypatch):
+    monkeypatch.setattr("archive.admin.RECENT_ON_CONTRIBUTOR_PAGE", 3)
+    writer = ContributorFactory(name="高产记者")
+    now = timezone.now()
+    for days in [5, 1, 4, 2, 3]:
+        story = ArticleFactory(
+            headline=f"{days} 天前的稿件", published_at=now - datetime.timedelta(days=days)
+        )
+        BylineFactory(article=story, contributor=writer)
+
+    response = editor_client.get(reverse("admin:archive_contributor_change", args=[writer.pk]))
+
+    listed = re.findall(r"(\d) 天前的稿件", page(response))
+    assert listed == ["1", "2", "3"]
 
 
 def test_organisations_page_shows_what_it_supplied(editor_client, jiande):
