@@ -536,8 +536,8 @@ class ArticleAdmin(
         (发展: 1.8 s) still walks the list, where matches are near.
         """
         query = Query.parse(search_term)
-        if not query:
-            return queryset, False
+        if not query:  # nothing typed, or only punctuation, which no title is searched by
+            return (queryset.none() if search_term.strip() else queryset), False
         common = Article.objects.offers_at_least(query, walk_above(), title=True)
         return queryset.in_title(query, indexed=not common), False
 

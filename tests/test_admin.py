@@ -354,6 +354,11 @@ def test_search_for_words_in_no_headline_finds_nothing(editor_client, demo):
     assert listed_headlines(editor_client.get(CHANGELIST + "?q=舟山")) == []
 
 
+def test_search_for_punctuation_alone_finds_nothing(editor_client, demo):
+    assert listed_headlines(editor_client.get(CHANGELIST + "?q=：“”")) == []
+    assert len(listed_headlines(editor_client.get(CHANGELIST + "?q=+"))) == 2  # a blank search
+
+
 def test_search_finds_a_headline_typed_in_traditional_characters(editor_client, demo):
     assert listed_headlines(editor_client.get(CHANGELIST + "?q=進入新賽道")) == [KECHENG]
 
