@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from archive import editions, feeds, views
+from archive.pagecache import cached_page
 
 register_converter(editions.DayConverter, "edition_day")
 register_converter(editions.MonthConverter, "edition_month")
@@ -14,10 +15,15 @@ urlpatterns = [
     path("regions/", views.region_list, name="region_list"),
     path("regions/<slug:slug>/", views.region_detail, name="region_detail"),
     path("contributors/<slug:slug>/", views.contributor_detail, name="contributor_detail"),
-    path("feeds/stories/", feeds.StoryFeed(), name="story_feed"),
-    path("regions/<slug:slug>/feed/", feeds.RegionFeed(), name="region_feed"),
-    path("sections/<slug:slug>/feed/", feeds.SectionFeed(), name="section_feed"),
-    path("contributors/<slug:slug>/feed/", feeds.ContributorFeed(), name="contributor_feed"),
+    # Feed readers poll: feeds are cached like pages (and invalidated like them).
+    path("feeds/stories/", cached_page(feeds.StoryFeed()), name="story_feed"),
+    path("regions/<slug:slug>/feed/", cached_page(feeds.RegionFeed()), name="region_feed"),
+    path("sections/<slug:slug>/feed/", cached_page(feeds.SectionFeed()), name="section_feed"),
+    path(
+        "contributors/<slug:slug>/feed/",
+        cached_page(feeds.ContributorFeed()),
+        name="contributor_feed",
+    ),
     path("editions/", editions.edition_calendar, name="edition_calendar"),
     path("editions/<edition_month:month>/", editions.edition_calendar, name="edition_month"),
     path("editions/<edition_day:day>/", editions.edition_day, name="edition_day"),

@@ -98,3 +98,15 @@ def test_an_expired_page_is_remade_by_one_request_while_the_others_get_the_old_o
         remade, queries = get(client, LIST)
         assert queries > 1 and "第一篇" in remade.content.decode()
         assert get(client, LIST)[1] == 1
+
+
+def test_a_feed_is_cached_and_shows_a_new_story_at_once(client):
+    ArticleFactory(headline="柯城：订阅里的第一篇", regions=["330802"])
+    url = reverse("archive:region_feed", args=["kecheng"])
+    first, _ = get(client, url)
+    second, queries = get(client, url)
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+    assert queries == 1  # only the content version
+    ArticleFactory(headline="柯城：订阅里的第二篇", regions=["330802"])
+    assert "订阅里的第二篇" in client.get(url).content.decode()
