@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from archive.models import Article, Region
+from archive.pagecache import remade, still_served
 
 # Locks for making missing counts, shared out by key: a lock per key would pile up
 # (the edition counts' keys carry the content version).
@@ -35,9 +36,7 @@ def cached(key: str, compute):
             hit = cache.get(key)  # made by the thread this one waited for
             return hit[0] if hit is not None else _make(key, compute, seconds)
     value, fresh_until = hit
-    if time.time() < fresh_until or not cache.add(f"{key}:remaking", 1, seconds):
-        return value  # fresh, or another request is remaking it
-    return _make(key, compute, seconds)
+    return value if still_served(key, fresh_until, seconds) else _make(key, compute, seconds)
 
 
 def _make(key: str, compute, seconds: int):
@@ -45,7 +44,7 @@ def _make(key: str, compute, seconds: int):
         value = compute()
         cache.set(key, (value, time.time() + seconds), 2 * seconds)
     finally:
-        cache.delete(f"{key}:remaking")
+        remade(key)
     return value
 
 

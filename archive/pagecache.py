@@ -30,6 +30,17 @@ def page_key(full_path: str) -> str:
     return f"archive:page:{ContentVersion.current()}:{path}"
 
 
+def still_served(key: str, fresh_until: float, stale_seconds: int) -> bool:
+    """Whether the entry cached under ``key`` is served as it is: it is fresh, or past
+    its time while another request remakes it. Otherwise the caller is the one
+    request that remakes it, and calls ``remade`` once it has stored the new entry."""
+    return time.time() < fresh_until or not cache.add(f"{key}:remaking", 1, stale_seconds)
+
+
+def remade(key: str) -> None:
+    cache.delete(f"{key}:remaking")
+
+
 def cached_page(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -40,14 +51,13 @@ def cached_page(view):
         hit = cache.get(key)
         if hit is not None:
             content_type, content, fresh_until = hit
-            # Fresh, or stale while another request remakes it: serve it.
-            if time.time() < fresh_until or not cache.add(f"{key}:remaking", 1, STALE_SECONDS):
+            if still_served(key, fresh_until, STALE_SECONDS):
                 return HttpResponse(content, content_type=content_type)
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and not response.cookies:
             entry = (response["Content-Type"], response.content, time.time() + seconds)
             cache.set(key, entry, seconds + STALE_SECONDS)
-            cache.delete(f"{key}:remaking")
+            remade(key)
         return response
 
     return wrapper
