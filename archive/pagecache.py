@@ -24,10 +24,11 @@ from archive.models import ContentVersion
 STALE_SECONDS = 30
 
 
-def page_key(full_path: str) -> str:
-    """The cache key of a page at the archive's current content version."""
-    path = hashlib.sha256(full_path.encode()).hexdigest()
-    return f"archive:page:{ContentVersion.current()}:{path}"
+def page_key(url: str) -> str:
+    """The cache key of a page at the archive's current content version. ``url`` is
+    absolute: feeds and sitemaps name the host and scheme they were asked on."""
+    digest = hashlib.sha256(url.encode()).hexdigest()
+    return f"archive:page:{ContentVersion.current()}:{digest}"
 
 
 def still_served(key: str, fresh_until: float, stale_seconds: int) -> bool:
@@ -47,15 +48,19 @@ def cached_page(view):
         seconds = settings.ARCHIVE_PAGE_CACHE_SECONDS
         if not seconds or request.method != "GET" or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        key = page_key(request.get_full_path())
+        key = page_key(request.build_absolute_uri())
         hit = cache.get(key)
         if hit is not None:
-            content_type, content, fresh_until = hit
+            headers, content, fresh_until = hit
             if still_served(key, fresh_until, STALE_SECONDS):
-                return HttpResponse(content, content_type=content_type)
+                return HttpResponse(content, headers=headers)
         response = view(request, *args, **kwargs)
+        if hasattr(response, "render"):  # a TemplateResponse (the sitemaps)
+            response.render()
         if response.status_code == 200 and not response.streaming and not response.cookies:
-            entry = (response["Content-Type"], response.content, time.time() + seconds)
+            # The view's own headers (Content-Type, X-Robots-Tag, Last-Modified);
+            # middleware adds the rest to the cached response as to a fresh one.
+            entry = (dict(response.items()), response.content, time.time() + seconds)
             cache.set(key, entry, seconds + STALE_SECONDS)
             remade(key)
         return response

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from archive import health, sitemaps
+from archive.pagecache import cached_page
 
 admin.site.site_header = "县志 · 编辑后台"
 admin.site.site_title = "县志编辑后台"
@@ -16,8 +17,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("nested_admin/", include("nested_admin.urls")),
     path("api/", include("archive.api.urls")),
-    path("sitemap.xml", sitemaps.index, name="sitemap_index"),
-    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap_section"),
+    path("sitemap.xml", cached_page(sitemaps.index), name="sitemap_index"),
+    path("sitemap-<slug:section>.xml", cached_page(sitemaps.section), name="sitemap_section"),
     path("", include("archive.urls")),
 ]
 

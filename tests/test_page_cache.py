@@ -15,6 +15,7 @@ from tests.factories import ArticleFactory
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("archive:story_list")
+ABSOLUTE_LIST = "http://testserver" + LIST  # cached pages are keyed by absolute URL
 
 
 @pytest.fixture(autouse=True)
@@ -90,11 +91,11 @@ def test_an_expired_page_is_remade_by_one_request_while_the_others_get_the_old_o
         traveller.shift(61)
         # Another request is remaking the expired page: this one gets the old page at
         # once, reading only the content version.
-        cache.add(f"{pagecache.page_key(LIST)}:remaking", 1, 30)
+        cache.add(f"{pagecache.page_key(ABSOLUTE_LIST)}:remaking", 1, 30)
         served, queries = get(client, LIST)
         assert queries == 1 and "第一篇" in served.content.decode()
         # Nobody is remaking it: this request does, and the page is fresh again.
-        cache.delete(f"{pagecache.page_key(LIST)}:remaking")
+        cache.delete(f"{pagecache.page_key(ABSOLUTE_LIST)}:remaking")
         remade, queries = get(client, LIST)
         assert queries > 1 and "第一篇" in remade.content.decode()
         assert get(client, LIST)[1] == 1
@@ -110,3 +111,25 @@ def test_a_feed_is_cached_and_shows_a_new_story_at_once(client):
     assert queries == 1  # only the content version
     ArticleFactory(headline="柯城：订阅里的第二篇", regions=["330802"])
     assert "订阅里的第二篇" in client.get(url).content.decode()
+
+
+def test_a_sitemap_is_cached_with_its_headers_and_lists_a_new_story_at_once(client):
+    story = ArticleFactory(headline="柯城：站点地图里的第一篇", regions=["330802"])
+    url = reverse("sitemap_section", args=["stories"])
+    first, _ = get(client, url)
+    second, queries = get(client, url)
+    assert queries == 1  # only the content version
+    assert second.content == first.content and story.get_absolute_url() in first.content.decode()
+    assert second["Content-Type"] == first["Content-Type"] == "application/xml"
+    assert second["X-Robots-Tag"] == first["X-Robots-Tag"]
+    newer = ArticleFactory(headline="柯城：站点地图里的第二篇", regions=["330802"])
+    assert newer.get_absolute_url() in client.get(url).content.decode()
+
+
+def test_each_host_gets_its_own_links_from_a_cached_feed(client, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "archive.example.cn"]
+    ArticleFactory(headline="柯城：两个域名", regions=["330802"])
+    url = reverse("archive:story_feed")
+    assert "http://testserver/" in client.get(url).content.decode()
+    other = client.get(url, headers={"host": "archive.example.cn"}).content.decode()
+    assert "http://archive.example.cn/" in other and "testserver" not in other
