@@ -28,8 +28,9 @@ from archive.search import documents
 from archive.synthetic import corpus
 from archive.synthetic import generator as gen
 
-# Secondary indexes worth building once after a big load rather than row by row.
-INDEXED = [Article, ArticleRegion, StoryListing, SearchTokens]
+# Tables whose secondary indexes and foreign keys are worth building once after a big
+# load rather than maintaining and checking row by row.
+INDEXED = [Article, ArticleRegion, Photo, Credit, StoryListing, SearchDocument, SearchTokens]
 DEFER_FROM = 100_000
 # Tables vacuumed beside the deferred index builds (none of theirs is built then), and
 # after them: the search tokens, whose GIN index takes longest, and the small tables.

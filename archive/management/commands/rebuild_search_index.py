@@ -9,6 +9,8 @@ from archive import bulkload, workers
 from archive.models import Article, SearchDocument, SearchTokens
 from archive.search import documents
 
+TABLES = [SearchDocument, SearchTokens]
+
 
 class Command(BaseCommand):
     help = (
@@ -34,8 +36,8 @@ class Command(BaseCommand):
             raise CommandError("--chunk 至少为 1。")
         if options["workers"] is not None and options["workers"] < 1:
             raise CommandError("--workers 至少为 1。")
-        if connection.vendor == "postgresql":
-            bulkload.restore_indexes([SearchTokens])  # after a run that was killed outright
+        if connection.vendor == "postgresql":  # after a run that was killed outright
+            bulkload.restore_indexes(TABLES)
         bounds = Article.objects.aggregate(first=Min("pk"), last=Max("pk"))
         if bounds["first"] is None:
             self.clear()
@@ -54,7 +56,7 @@ class Command(BaseCommand):
         defer = total - have >= documents.BATCH
         processes = options["workers"] or (workers.default_count() if defer else 1)
         try:
-            with bulkload.deferred_indexes([SearchTokens], enabled=defer):
+            with bulkload.deferred_indexes(TABLES, enabled=defer):
                 for count in documents.copy_ranges(
                     bounds["first"], bounds["last"], chunk=chunk, processes=processes
                 ):
