@@ -8,7 +8,8 @@ where adding the constraint afterwards checks every row in one join. As
 ``postgres_indexes``, their foreign-key constraints and those keys' own indexes
 (never the primary keys or unique constraints) for the duration and builds them
 again, also after Ctrl-C. ``restore_indexes`` repairs what a killed process left
-behind.
+behind. A partitioned table's indexes are built partition by partition, side by
+side: PostgreSQL 15 builds a GIN index on one core.
 """
 
 import copy
@@ -39,6 +40,24 @@ def declared(model) -> list:
 def foreign_keys(model) -> list:
     """The model's foreign keys that the database enforces."""
     return [f for f in model._meta.local_fields if f.remote_field and f.db_constraint]
+
+
+def partitions(model) -> list[str]:
+    """The tables of a partitioned model's partitions; none for a plain table."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT inhrelid::regclass::text FROM pg_inherits "
+            "WHERE inhparent = %s::regclass ORDER BY 1",
+            [model._meta.db_table],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def tables(model) -> list[str]:
+    """The tables that hold the model's rows: its partitions, or its own."""
+    if connection.vendor != "postgresql":
+        return [model._meta.db_table]
+    return partitions(model) or [model._meta.db_table]
 
 
 def _constraints(model) -> dict:
@@ -74,13 +93,21 @@ def _flush_checks() -> None:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
-def _build(model, index) -> None:
+def _build(model, index, partition: str | None = None) -> None:
+    """Build ``index``; or only its part on one ``partition``, which building it on the
+    partitioned table then adopts instead of building again."""
     memory = GIN_BUILD_MEMORY if isinstance(index, GinIndex) else BUILD_MEMORY
     with connection.cursor() as cursor:
         cursor.execute(f"SET maintenance_work_mem = '{memory}'")
     _flush_checks()
     with connection.schema_editor() as editor:
-        editor.add_index(model, index)
+        if partition is None:
+            editor.add_index(model, index)
+            return
+        statement = index.create_sql(model, editor)
+        statement.rename_table_references(model._meta.db_table, partition)
+        statement.parts["name"] = editor.quote_name(f"{partition}_{index.name}")
+        editor.execute(str(statement).replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
 
 
 def _constrain(model, field, constraint: bool, index: bool) -> None:
@@ -104,6 +131,24 @@ def _in_thread(task: Callable) -> None:
         connection.close()  # this thread's own connection
 
 
+def _in_turn(tasks: list[Callable]) -> None:
+    for task in tasks:
+        task()
+
+
+def run(tasks: list[Callable | str]) -> None:
+    """Run ``tasks`` (functions, or SQL statements) in order; outside a transaction, two
+    at a time on two connections."""
+    tasks = [partial(_run, task) if isinstance(task, str) else task for task in tasks]
+    if len(tasks) > 1 and workers.possible():
+        with ThreadPoolExecutor(BUILDERS) as pool:
+            for _ in pool.map(_in_thread, tasks):
+                pass
+    else:
+        for task in tasks:
+            task()
+
+
 def restore_indexes(models, *, then: list[str] = ()) -> list[str]:
     """Build every declared index and foreign key of ``models`` that the database lacks,
     then run the statements ``then`` (say, ``VACUUM`` of tables these builds do not
@@ -121,21 +166,25 @@ def restore_indexes(models, *, then: list[str] = ()) -> list[str]:
             if not all(state):
                 keys.append((model, field, *state))
     indexes.sort(key=lambda pair: not isinstance(pair[1], GinIndex))  # the longest first
-    # A constraint locks its table against a build still running there: last.
+    parts = {model: partitions(model) for model in models}
+    # The constraints one after another: adding one locks two tables, and two added at
+    # once could each wait for the other's. A constraint on a table with a GIN build
+    # would wait for it: those come last.
     busy = {model for model, index in indexes if isinstance(index, GinIndex)}
-    tasks = [
-        *(partial(_build, *pair) for pair in indexes),
-        *(partial(_constrain, *key) for key in keys if key[0] not in busy),
-        *(partial(_run, s) for s in then),
-        *(partial(_constrain, *key) for key in keys if key[0] in busy),
-    ]
-    if len(tasks) > 1 and workers.possible():
-        with ThreadPoolExecutor(BUILDERS) as pool:
-            for _ in pool.map(_in_thread, tasks):
-                pass
-    else:
-        for task in tasks:
-            task()
+    run(
+        [
+            *(partial(_build, m, i, part) for m, i in indexes for part in parts[m]),
+            *(partial(_build, m, i) for m, i in indexes if not parts[m]),
+            partial(_in_turn, [partial(_constrain, *k) for k in keys if k[0] not in busy]),
+            *then,
+        ]
+    )
+    _in_turn(
+        [
+            *(partial(_build, m, i) for m, i in indexes if parts[m]),  # adopts the parts
+            *(partial(_constrain, *key) for key in keys if key[0] in busy),
+        ]
+    )
     return [index.name for _, index in indexes] + [f"{m.__name__}.{f.name}" for m, f, *_ in keys]
 
 

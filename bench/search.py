@@ -196,11 +196,14 @@ def index_sizes() -> dict:
     from django.db import connection
 
     with connection.cursor() as cursor:
+        # The tokens table and its indexes are partitioned: sizes summed over the parts.
         cursor.execute(
             "SELECT pg_total_relation_size('archive_searchdocument')"
-            " + pg_total_relation_size('archive_searchtokens'),"
-            " pg_relation_size('archive_searchtokens'),"
-            " pg_relation_size('search_vector_gin'), pg_relation_size('search_title_gin'),"
+            " + (SELECT sum(pg_total_relation_size(relid))"
+            "    FROM pg_partition_tree('archive_searchtokens')),"
+            " (SELECT sum(pg_relation_size(relid)) FROM pg_partition_tree('archive_searchtokens')),"
+            " (SELECT sum(pg_relation_size(relid)) FROM pg_partition_tree('search_vector_gin')),"
+            " (SELECT sum(pg_relation_size(relid)) FROM pg_partition_tree('search_title_gin')),"
             " pg_total_relation_size('archive_article')"
         )
         total, heap, gin, title_gin, articles = cursor.fetchone()

@@ -140,3 +140,38 @@ def test_story_bodies_are_compressed_with_lz4():
             "WHERE attrelid = 'archive_article'::regclass AND attname = 'body'"
         )
         assert cursor.fetchone()[0] == "l"
+
+
+def gin_parts(name: str) -> tuple[list[str], bool]:
+    """The partition indexes of a partitioned index, and whether it is whole (valid)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relid::regclass::text FROM pg_partition_tree(%s::regclass) "
+            "WHERE isleaf ORDER BY 1",
+            [name],
+        )
+        parts = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT indisvalid FROM pg_index WHERE indexrelid = %s::regclass", [name])
+        return parts, cursor.fetchone()[0]
+
+
+def test_a_partitioned_index_is_rebuilt_part_by_part_and_whole():
+    whole = (
+        ["archive_searchtokens_0_search_vector_gin", "archive_searchtokens_1_search_vector_gin"],
+        True,
+    )
+    assert gin_parts("search_vector_gin") == whole
+    generate(articles=40, defer_indexes="yes")
+    assert gin_parts("search_vector_gin") == whole
+
+
+def test_a_part_a_killed_load_left_alone_is_adopted_by_the_next_run():
+    index = SearchTokens.postgres_indexes[0]
+    with connection.schema_editor() as editor:
+        editor.remove_index(SearchTokens, index)
+    generate_archive.bulkload._build(SearchTokens, index, "archive_searchtokens_1")
+    generate(articles=0)
+    assert gin_parts("search_vector_gin") == (
+        ["archive_searchtokens_0_search_vector_gin", "archive_searchtokens_1_search_vector_gin"],
+        True,
+    )

@@ -72,9 +72,7 @@ class Command(BaseCommand):
                 returncode=130,
             ) from None
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(f"ANALYZE {documents.TABLE}")
-                cursor.execute(f"ANALYZE {documents.TOKENS_TABLE}")
+            bulkload.run([f"ANALYZE {table}" for m in TABLES for table in bulkload.tables(m)])
         self.stdout.write(self.style.SUCCESS(f"已为 {written} 篇报道建立检索文档。"))
 
     def clear(self) -> None:
