@@ -65,7 +65,7 @@ def _constraints(model) -> dict:
         return connection.introspection.get_constraints(cursor, model._meta.db_table)
 
 
-def _key_state(model, field, present: dict) -> tuple[bool, bool]:
+def _key_state(field, present: dict) -> tuple[bool, bool]:
     """Whether the database has ``field``'s foreign-key constraint, and its own index
     (True where the field declares none)."""
     on_column = [c for c in present.values() if c["columns"] == [field.column]]
@@ -84,11 +84,13 @@ def _as_found(field, constraint: bool, index: bool):
     return found
 
 
-def _flush_checks() -> None:
-    # Inside one transaction (tests), deferred foreign-key checks still pending
-    # would forbid CREATE INDEX and ALTER TABLE: run them now.
-    if connection.in_atomic_block:
-        with connection.cursor() as cursor:
+def _prepare(memory: str) -> None:
+    """Give this session's next build ``memory``; inside one transaction (tests), run the
+    deferred foreign-key checks still pending, which would forbid CREATE INDEX and
+    ALTER TABLE."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET maintenance_work_mem = '{memory}'")
+        if connection.in_atomic_block:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
@@ -96,10 +98,7 @@ def _flush_checks() -> None:
 def _build(model, index, partition: str | None = None) -> None:
     """Build ``index``; or only its part on one ``partition``, which building it on the
     partitioned table then adopts instead of building again."""
-    memory = GIN_BUILD_MEMORY if isinstance(index, GinIndex) else BUILD_MEMORY
-    with connection.cursor() as cursor:
-        cursor.execute(f"SET maintenance_work_mem = '{memory}'")
-    _flush_checks()
+    _prepare(GIN_BUILD_MEMORY if isinstance(index, GinIndex) else BUILD_MEMORY)
     with connection.schema_editor() as editor:
         if partition is None:
             editor.add_index(model, index)
@@ -112,9 +111,7 @@ def _build(model, index, partition: str | None = None) -> None:
 
 def _constrain(model, field, constraint: bool, index: bool) -> None:
     """Add what ``field`` lacks of its constraint (checking every row) and index."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SET maintenance_work_mem = '{BUILD_MEMORY}'")
-    _flush_checks()
+    _prepare(BUILD_MEMORY)
     with connection.schema_editor() as editor:
         editor.alter_field(model, _as_found(field, constraint, index), field)
 
@@ -162,7 +159,7 @@ def restore_indexes(models, *, then: list[str] = ()) -> list[str]:
         present = _constraints(model)
         indexes += [(model, i) for i in declared(model) if i.name not in present]
         for field in foreign_keys(model):
-            state = _key_state(model, field, present)
+            state = _key_state(field, present)
             if not all(state):
                 keys.append((model, field, *state))
     indexes.sort(key=lambda pair: not isinstance(pair[1], GinIndex))  # the longest first
@@ -203,7 +200,7 @@ def deferred_indexes(models, *, enabled: bool = True, then: list[str] = ()):
                 if index.name in present:
                     editor.remove_index(model, index)
             for field in foreign_keys(model):
-                state = _key_state(model, field, present)
+                state = _key_state(field, present)
                 if any(state):
                     bare = _as_found(field, constraint=False, index=False)
                     editor.alter_field(model, _as_found(field, *state), bare)
