@@ -9,7 +9,8 @@ class ArchiveConfig(AppConfig):
     def ready(self):
         from simple_history.signals import pre_create_historical_record
 
-        from archive import admin_sorting, history
+        from archive.admin import sorting
+        from archive.editorial import history
 
-        admin_sorting.install()
+        sorting.install()
         pre_create_historical_record.connect(history.fill_snapshot, dispatch_uid="story-snapshot")

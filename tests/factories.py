@@ -7,7 +7,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 from faker import Faker
 
-from archive import derived
+from archive.editorial.aftermath import after_write
 from archive.models import Article, ArticleRegion, Contributor, Credit, Photo, Region, Section
 
 fake = Faker("zh_CN")
@@ -98,11 +98,11 @@ class ArticleFactory(DjangoModelFactory):
                 region = Region.objects.get(code=region)
             ArticleRegion.objects.create(article=self, region=region, is_primary=i == 0)
         if create:
-            derived.refresh([self.pk])  # as every write path does
+            after_write([self], record=False)  # as every write path does (history: the save's)
 
 
 class ListedCreditFactory(DjangoModelFactory):
-    """A credit whose story's listing rows are refreshed, as every write path does."""
+    """A credit whose story's derived rows are refreshed, as every write path does."""
 
     class Meta:
         model = Credit
@@ -112,7 +112,7 @@ class ListedCreditFactory(DjangoModelFactory):
     @factory.post_generation
     def refresh_listings(self, create, extracted, **kwargs):
         if create:
-            derived.refresh([self.article_id or self.photo.article_id])
+            after_write([self.article_id or self.photo.article_id])
 
 
 class BylineFactory(ListedCreditFactory):

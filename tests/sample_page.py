@@ -1,15 +1,13 @@
-"""The sample page and what the importer must make of it (``archive.sample_page``)."""
-
-import importlib
+"""The sample page and what the importer must make of it (``archive.demo.oracle``)."""
 
 from archive.demo import PAGE
+from archive.demo.oracle import BANNER, STORIES
+from archive.gazetteer import zhejiang_2024
 from archive.ingest.places import Gazetteer
-from archive.sample_page import BANNER, STORIES
 
 __all__ = ["BANNER", "PAGE", "STORIES", "gazetteer"]
 
 
 def gazetteer() -> Gazetteer:
     """Zhejiang's regions as migration 0002 loads them, without a database."""
-    regions = importlib.import_module("archive.migrations.0002_zhejiang_regions").REGIONS
-    return Gazetteer.load([row[:3] for row in regions])
+    return Gazetteer.load([row[:3] for row in zhejiang_2024.REGIONS])

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from archive.admin import ArticleRegionInline, BylineInline, PhotoInline
+from archive.admin.stories import ArticleRegionInline, BylineInline, PhotoInline
 from archive.models import Article, Contributor, Credit, Region
 from tests.factories import (
     ArticleFactory,
@@ -378,7 +378,7 @@ def test_search_finds_the_same_stories_for_common_and_rare_terms(
     editor_client, demo, monkeypatch, walk_above
 ):
     # A term the index offers for many stories is checked along the list instead.
-    monkeypatch.setattr("archive.admin.walk_above", lambda: walk_above)
+    monkeypatch.setattr("archive.admin.index_search.walk_above", lambda: walk_above)
     ArticleFactory(headline="柯城数字经济再提速", regions=["330802"])
     ArticleFactory(headline="柯城乡村", regions=["330802"], draft=True)
 
@@ -814,7 +814,7 @@ def photo_desk(client, query: str) -> list[str]:
 def test_photo_desk_finds_photos_by_caption_or_by_their_storys_headline(
     editor_client, demo, monkeypatch, walk_above
 ):
-    monkeypatch.setattr("archive.admin.walk_above", lambda: walk_above)
+    monkeypatch.setattr("archive.admin.index_search.walk_above", lambda: walk_above)
 
     assert photo_desk(editor_client, "智能产业园") == ["元森AI智能产业园即将投产。"]
     assert sorted(photo_desk(editor_client, "进入新赛道")) == sorted(KECHENG_CAPTIONS)
@@ -869,7 +869,7 @@ def test_writers_page_lists_their_bylines_and_links_to_all_of_them(editor_client
 
 
 def test_a_prolific_writers_page_lists_only_their_newest_stories(editor_client, monkeypatch):
-    monkeypatch.setattr("archive.admin.RECENT_ON_CONTRIBUTOR_PAGE", 3)
+    monkeypatch.setattr("archive.admin.contributors.RECENT_ON_CONTRIBUTOR_PAGE", 3)
     writer = ContributorFactory(name="高产记者")
     now = timezone.now()
     for days in [5, 1, 4, 2, 3]:

@@ -17,7 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from archive import backup, demo, services
+from archive import demo
+from archive.bulk import backup
+from archive.editorial import services
 from archive.models import (
     Article,
     ArticleRegion,
@@ -76,19 +78,19 @@ def newsroom(media_root, editor, django_user_model):
         text=demo.PAGE.read_text(encoding="utf-8"), edition_date=demo.EDITION_DATE, user=editor
     )
     first = page.articles.order_by("pk").first()
-    services.articles_publish(articles=Article.objects.filter(pk=first.pk), user=editor)
+    services.stories_publish(stories=Article.objects.filter(pk=first.pk), user=editor)
 
-    published = services.article_create(
+    published = services.story_create(
         headline=PUBLISHED,
         body=[("paragraph", "龙港市从农民城走向新型城镇化，十年间人口翻番。")],
         section_name="县域观察",
         regions=[("330383", True), ("330300", False)],
         bylines=[("王晓丽", "writer"), ("陈建", "correspondent")],
         photos=[{"caption": "龙港新城夜景", "credits": [("许军", "person", "photographer")]}],
-        status=Article.Status.PUBLISHED,
         published_at=timezone.now() - datetime.timedelta(days=2),
         user=reporter,
     )
+    services.stories_publish(stories=Article.objects.filter(pk=published.pk), user=editor)
     photo = Photo.objects.create(
         article=published,
         image=ContentFile(jpeg("navy"), name=IMAGE_NAME),
@@ -99,13 +101,13 @@ def newsroom(media_root, editor, django_user_model):
     PhotoCreditFactory(photo=photo)
     # A new file for the photo: its history names both, the backup keeps both.
     photo.image.save("柯城夜景新.jpg", ContentFile(jpeg("olive")))
-    services.article_create(
+    services.story_create(
         headline=DRAFT,
         body=[("paragraph", "尚未定稿。")],
         regions=[("330802", True)],
         user=reporter,
     )
-    services.article_create(
+    services.story_create(
         headline=SCHEDULED,
         body=[("paragraph", "渔港新貌。")],
         regions=[("330382", True)],

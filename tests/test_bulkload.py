@@ -5,7 +5,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection
 
-from archive.management.commands import generate_archive
+from archive.bulk import generate as generation
+from archive.bulk import loading
 from archive.models import Article, ArticleRegion, Credit, Photo, SearchTokens, StoryListing
 
 pytestmark = [
@@ -34,7 +35,7 @@ def foreign_keys() -> set[tuple[str, str]]:
     index among the loaded tables: ("index", "archive_credit.contributor_id") and so on."""
     found = set()
     with connection.cursor() as cursor:
-        for model in generate_archive.INDEXED:
+        for model in generation.INDEXED:
             table = model._meta.db_table
             for c in connection.introspection.get_constraints(cursor, table).values():
                 if c["foreign_key"]:
@@ -63,13 +64,13 @@ def test_a_deferred_load_checks_keys_once_and_ends_with_every_key_in_place(monke
     assert ("index", "archive_credit.contributor_id") in before
     assert ("key", "archive_searchtokens.article_id") in before
     seen = []
-    write = generate_archive.Command.write_chunk
+    write = generation.write_chunk
 
-    def watched(self, *args):
+    def watched(*args):
         seen.append(foreign_keys())
-        return write(self, *args)
+        return write(*args)
 
-    monkeypatch.setattr(generate_archive.Command, "write_chunk", watched)
+    monkeypatch.setattr(generation, "write_chunk", watched)
     generate(articles=60, defer_indexes="yes")
     assert seen and all(not keys for keys in seen)  # no per-row checks while loading
     assert foreign_keys() == before
@@ -77,32 +78,32 @@ def test_a_deferred_load_checks_keys_once_and_ends_with_every_key_in_place(monke
 
 
 def test_a_key_restored_after_a_load_refuses_rows_it_would_have_refused(monkeypatch):
-    write = generate_archive.Command.write_chunk
+    write = generation.write_chunk
 
-    def corrupting(self, *args):
-        first = write(self, *args)
+    def corrupting(*args):
+        first = write(*args)
         Photo.objects.filter(article_id__gte=first).update(article_id=10**9)  # no such story
         return first
 
-    monkeypatch.setattr(generate_archive.Command, "write_chunk", corrupting)
+    monkeypatch.setattr(generation, "write_chunk", corrupting)
     with pytest.raises(IntegrityError, match="archive_photo"):
         generate(articles=20, defer_indexes="yes")
 
 
 def test_an_interrupted_deferred_load_rebuilds_its_indexes(monkeypatch):
     calls = {"n": 0}
-    write = generate_archive.Command.write_chunk
+    write = generation.write_chunk
     keys = foreign_keys()
 
-    def interrupted(self, *args):
+    def interrupted(*args):
         calls["n"] += 1
         if calls["n"] == 2:
             assert not expected() & index_names()  # dropped while loading
             assert not foreign_keys()
             raise KeyboardInterrupt
-        return write(self, *args)
+        return write(*args)
 
-    monkeypatch.setattr(generate_archive.Command, "write_chunk", interrupted)
+    monkeypatch.setattr(generation, "write_chunk", interrupted)
     with pytest.raises(CommandError, match="已中断"):
         generate(articles=60, defer_indexes="yes")
     assert Article.objects.filter(origin="synthetic").count() == 20
@@ -124,7 +125,7 @@ def test_keys_a_killed_load_left_missing_are_restored_by_the_next_run():
     tokens = SearchTokens._meta.get_field("article")
     with connection.schema_editor() as editor:
         for model, field in [(Credit, credit), (SearchTokens, tokens)]:
-            bare = generate_archive.bulkload._as_found(field, constraint=False, index=False)
+            bare = loading._as_found(field, constraint=False, index=False)
             editor.alter_field(model, field, bare)
     assert ("key", "archive_credit.contributor_id") not in foreign_keys()
     assert ("index", "archive_credit.contributor_id") not in foreign_keys()
@@ -169,7 +170,7 @@ def test_a_part_a_killed_load_left_alone_is_adopted_by_the_next_run():
     index = SearchTokens.postgres_indexes[0]
     with connection.schema_editor() as editor:
         editor.remove_index(SearchTokens, index)
-    generate_archive.bulkload._build(SearchTokens, index, "archive_searchtokens_1")
+    loading._build(SearchTokens, index, "archive_searchtokens_1")
     generate(articles=0)
     assert gin_parts("search_vector_gin") == (
         ["archive_searchtokens_0_search_vector_gin", "archive_searchtokens_1_search_vector_gin"],

@@ -11,7 +11,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from archive import counts
+from archive.caching import counts
 from tests.factories import ArticleFactory
 from tests.test_demo import visible_text
 

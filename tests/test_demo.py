@@ -7,8 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from archive import body, sample_page
+from archive.demo import oracle
 from archive.models import Article, Contributor, Credit, PageImport, Photo
+from archive.text import body
 
 pytestmark = pytest.mark.django_db
 
@@ -33,10 +34,10 @@ def test_demo_loads_two_published_stories_in_their_section(demo):
 
 def test_the_demo_is_the_sample_page_through_the_importer_exactly_as_structured_by_hand(demo):
     record = PageImport.objects.get()
-    assert record.banner == sample_page.BANNER and record.unplaced == []
+    assert record.banner == oracle.BANNER and record.unplaced == []
     articles = record.articles.order_by("pk")
-    assert len(articles) == len(sample_page.STORIES)
-    for article, expected in zip(articles, sample_page.STORIES, strict=True):
+    assert len(articles) == len(oracle.STORIES)
+    for article, expected in zip(articles, oracle.STORIES, strict=True):
         assert (article.kicker, article.headline, article.subtitle) == (
             expected["kicker"],
             expected["headline"],
@@ -125,7 +126,7 @@ def test_kecheng_paragraphs_and_subheads_read_in_order(client, demo):
 
 
 def test_every_demo_paragraph_appears_once_on_its_story_page(client, demo):
-    for story in sample_page.STORIES:
+    for story in oracle.STORIES:
         page = visible_text(client.get(story_url(story["headline"])))
         for _kind, text in story["body"]:
             assert page.count(text) == 1, text[:20]

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
 
-from archive import sitemaps
 from archive.models import Article, Region
+from archive.public import sitemaps
 from tests.factories import (
     ArticleFactory,
     BylineFactory,

@@ -37,7 +37,7 @@ from django.utils.regex_helper import normalize
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive import derived
+from archive.editorial import derived
 from archive.models import Article, Contributor, Region, Section
 from tests.factories import ArticleFactory
 

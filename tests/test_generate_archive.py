@@ -19,8 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from archive import body, listings
-from archive.management.commands import generate_archive
+from archive.bulk import generate as generation
+from archive.bulk.synthetic import corpus
+from archive.bulk.synthetic import generator as gen
+from archive.editorial import listings
 from archive.models import (
     Article,
     ArticleRegion,
@@ -32,8 +34,7 @@ from archive.models import (
     Section,
     StoryListing,
 )
-from archive.synthetic import corpus
-from archive.synthetic import generator as gen
+from archive.text import body
 from tests.factories import full_story
 from tests.test_search_index import search_rows
 
@@ -186,16 +187,15 @@ def test_an_interrupted_run_keeps_whole_chunks_and_resumes_to_the_same_archive(m
     reference = single_run()
     # Ctrl-C while the third chunk is half written: its stories and regions, not yet its photos.
     writes = {"n": 0}
-    real = generate_archive.insert_rows if SQLITE else generate_archive.copy_rows
+    real = generation.write_rows
 
     def write_then_interrupt(model, columns, rows):
         writes["n"] += 1
-        if writes["n"] == 2 * len(generate_archive.TABLES) + 3:
+        if writes["n"] == 2 * len(generation.TABLES) + 3:
             raise KeyboardInterrupt
         real(model, columns, rows)
 
-    monkeypatch.setattr(generate_archive, "copy_rows", write_then_interrupt)
-    monkeypatch.setattr(generate_archive, "insert_rows", write_then_interrupt)
+    monkeypatch.setattr(generation, "write_rows", write_then_interrupt)
     with pytest.raises(CommandError) as interrupted:
         generate(articles=120, **SMALL)
     assert interrupted.value.returncode == 130

@@ -54,7 +54,7 @@ def test_sample_page_story(sample, n):
     assert story.subtitle == expected["subtitle"]
     assert [(c.name, c.role) for c in story.contributors] == expected["bylines"]
     assert _photos(story) == [(p["caption"], p["credits"]) for p in expected["photos"]]
-    assert [(b.type, b.text) for b in story.body] == expected["body"]
+    assert [(b.kind, b.text) for b in story.body] == expected["body"]
     assert [(code, primary) for code, _name, primary in story.regions] == expected["regions"]
 
 
@@ -251,7 +251,7 @@ def test_page(zhejiang, name):
         assert story.byline == want.get("byline", "")
         assert [(c.name, c.role) for c in story.contributors] == want["contributors"]
         assert _photos(story) == want.get("photos", [])
-        assert [(b.type, b.text) for b in story.body] == [_block(b) for b in want["body"]]
+        assert [(b.kind, b.text) for b in story.body] == [_block(b) for b in want["body"]]
         assert [(code, primary) for code, _name, primary in story.regions] == want["regions"]
         assert story.warnings == want.get("warnings", [])
 

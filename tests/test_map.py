@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from archive import maps
 from archive.models import Region
+from archive.public import maps
 from tests.factories import full_story
 
 pytestmark = pytest.mark.django_db

@@ -1,8 +1,8 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from archive import body
 from archive.models import Article, Contributor, Credit, Section
+from archive.text import body
 from tests.factories import ArticleFactory, ContributorFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db

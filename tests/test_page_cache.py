@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from archive import pagecache, services
+from archive.caching import pages
+from archive.editorial import services
 from archive.models import Article, Contributor
 from tests.factories import ArticleFactory
 
@@ -43,7 +44,7 @@ def test_withdrawing_a_story_removes_it_from_cached_pages_at_once(client):
     story = ArticleFactory(headline="柯城：即将撤下的报道", regions=["330802"])
     for url in (LIST, story.get_absolute_url(), reverse("archive:region_detail", args=["kecheng"])):
         assert "即将撤下的报道" in client.get(url).content.decode()
-    services.articles_withdraw(articles=Article.objects.filter(pk=story.pk))
+    services.stories_withdraw(stories=Article.objects.filter(pk=story.pk))
     assert "即将撤下的报道" not in client.get(LIST).content.decode()
     assert client.get(story.get_absolute_url()).status_code == 404
     region_page = client.get(reverse("archive:region_detail", args=["kecheng"]))
@@ -91,11 +92,11 @@ def test_an_expired_page_is_remade_by_one_request_while_the_others_get_the_old_o
         traveller.shift(61)
         # Another request is remaking the expired page: this one gets the old page at
         # once, reading only the content version.
-        cache.add(f"{pagecache.page_key(ABSOLUTE_LIST)}:remaking", 1, 30)
+        cache.add(f"{pages.page_key(ABSOLUTE_LIST)}:remaking", 1, 30)
         served, queries = get(client, LIST)
         assert queries == 1 and "第一篇" in served.content.decode()
         # Nobody is remaking it: this request does, and the page is fresh again.
-        cache.delete(f"{pagecache.page_key(ABSOLUTE_LIST)}:remaking")
+        cache.delete(f"{pages.page_key(ABSOLUTE_LIST)}:remaking")
         remade, queries = get(client, LIST)
         assert queries > 1 and "第一篇" in remade.content.decode()
         assert get(client, LIST)[1] == 1

@@ -1,7 +1,7 @@
 import pytest
 
-from archive import pinyin
 from archive.models import Region
+from archive.text import pinyin
 
 
 @pytest.mark.parametrize(

@@ -15,8 +15,8 @@ from django.http import HttpResponse
 from django.test import override_settings
 from django.urls import path
 
-from archive import health
 from archive.models import Region
+from archive.ops import health
 from tests.commands import OURS, ROOT, manage
 
 PRODUCTION = {
@@ -73,7 +73,7 @@ urlpatterns = [
     path("ok/", _reads_the_database),
     path("healthz", health.healthz),
 ]
-handler500 = "archive.health.server_error_or_unavailable"
+handler500 = "archive.ops.health.server_error_or_unavailable"
 
 
 @override_settings(ROOT_URLCONF=__name__)

@@ -1,6 +1,5 @@
 import pytest
 
-from archive import listings
 from archive.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +48,7 @@ def test_lookup_accepts_a_code_or_a_slug_in_any_case():
 
 
 def test_a_county_lies_in_its_city_and_province_a_city_in_the_province():
-    ancestors = listings.region_ancestors()
+    ancestors = Region.objects.ancestors()
     code = dict(Region.objects.values_list("pk", "code"))
 
     def codes(region_code):

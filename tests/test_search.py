@@ -17,14 +17,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from archive import demo, derived, services
-from archive.body import parse as parse_body
+from archive import demo
+from archive.bulk.synthetic.corpus import demo_sentences
+from archive.editorial import derived, services
 from archive.models import Article, Region, SearchDocument, Section
 from archive.search import documents, terms
 from archive.search import listing as search_listing
 from archive.search.terms import Query, document_tokens
-from archive.synthetic.corpus import demo_sentences
-from archive.text import fold
+from archive.text.body import parse as parse_body
+from archive.text.folding import fold
 from tests.factories import (
     ArticleFactory,
     BylineFactory,
@@ -419,7 +420,7 @@ def test_unpublished_stories_never_appear_even_when_they_match(client, order):
     story("撤回农田", body="农田。", status=Article.Status.WITHDRAWN, published_at=days_ago(1))
     story("定时农田", body="农田。", scheduled=True)
     unpublished = story("撤下农田", body="农田。")
-    services.articles_withdraw(articles=Article.objects.filter(pk=unpublished.pk))
+    services.stories_withdraw(stories=Article.objects.filter(pk=unpublished.pk))
     assert found(client, "农田", order=order) == {"已发布的农田报道"}
 
 

@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from archive import renditions
 from archive.models import Article
+from archive.public import renditions
 from tests.factories import (
     ArticleFactory,
     BylineFactory,

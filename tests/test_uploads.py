@@ -11,9 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import ExifTags, Image, ImageCms, ImageFile
 
-from archive import uploads
-from archive.admin import PhotoInline
-from archive.models import Photo
+from archive.admin.stories import PhotoInline
+from archive.models import Photo, uploads
 from tests.factories import PhotoFactory, full_story
 from tests.test_admin import CHANGELIST, add_inline_row, change_url, form_data, inline_prefix
 

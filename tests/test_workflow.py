@@ -171,7 +171,7 @@ def test_a_reporter_writes_and_submits_their_own_story_but_cannot_publish(member
 
 
 def _region_inline():
-    from archive.admin import ArticleRegionInline
+    from archive.admin.stories import ArticleRegionInline
 
     return ArticleRegionInline
 
@@ -278,7 +278,7 @@ def test_history_shows_who_changed_the_headline_and_byline_and_revert_restores_t
 
 
 def _byline_inline():
-    from archive.admin import BylineInline
+    from archive.admin.stories import BylineInline
 
     return BylineInline
 

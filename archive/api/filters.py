@@ -6,7 +6,7 @@ from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.plumbing import build_parameter_type
 from drf_spectacular.utils import OpenApiParameter
 
-from archive.filters import ContributorFilter, RegionFilter, SearchFilter
+from archive.public.filters import ContributorFilter, RegionFilter, SearchFilter
 
 # What the OpenAPI document says of each filter, after its label.
 DESCRIPTIONS = {

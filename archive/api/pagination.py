@@ -10,14 +10,8 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from archive.filters import StoryFilter
-from archive.filters import story_page as story_page_of
-from archive.pagination import KeysetPage
-
-
-def story_page(filterset: StoryFilter, cursor: str | None, *, per_page: int) -> KeysetPage:
-    """A page of a valid StoryFilter's stories, as /stories/ pages them."""
-    return story_page_of(filterset.qs, filterset.form.cleaned_data, cursor, per_page=per_page)
+from archive.public.filters import StoryFilter
+from archive.public.lists import filtered_page
 
 
 class StoryCursorPagination(BasePagination):
@@ -28,8 +22,10 @@ class StoryCursorPagination(BasePagination):
     def paginate_stories(self, filterset: StoryFilter, request) -> list:
         self.request = request
         try:
-            self.page = story_page(
-                filterset,
+            # A valid StoryFilter's stories, paged as /stories/ pages them.
+            self.page = filtered_page(
+                filterset.qs,
+                filterset.form.cleaned_data,
                 request.query_params.get(self.cursor_query_param),
                 per_page=settings.ARCHIVE_PAGE_SIZE,
             )

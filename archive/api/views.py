@@ -1,16 +1,15 @@
 """Read-only JSON views. Only published stories whose time has come, as on the site."""
 
-from collections import defaultdict
-
 from django.conf import settings
 from django.http import Http404, JsonResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, generics, serializers
 from rest_framework.response import Response
 
-from archive import counts
-from archive.filters import StoryFilter
+from archive.caching import counts
 from archive.models import Article, Region
+from archive.public.filters import StoryFilter
+from archive.public.regions import counted_tree
 
 from .filters import StoryFilterBackend
 from .pagination import StoryCursorPagination
@@ -110,15 +109,7 @@ class RegionTree(generics.GenericAPIView):
         responses={200: ProvinceSerializer(many=True), 429: THROTTLED},
     )
     def get(self, request, *args, **kwargs):
-        story_counts = counts.region_story_counts()
-        regions = list(self.get_queryset())
-        below = defaultdict(list)
-        for region in regions:
-            region.story_count = story_counts.get(region.code, 0)
-            below[region.parent_id].append(region)
-        for region in regions:
-            region.subregions = below[region.pk]
-        provinces = below[None]
+        provinces = counted_tree(counts.region_story_counts(), self.get_queryset())
         return Response(self.get_serializer(provinces, many=True).data)
 
 

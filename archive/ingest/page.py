@@ -3,8 +3,9 @@
 from dataclasses import dataclass, field
 
 from archive.ingest.credits import Credit
+from archive.text.body import PARAGRAPH, SUBHEAD, Block
 
-PARAGRAPH, SUBHEAD = "paragraph", "subhead"
+__all__ = ["PARAGRAPH", "SUBHEAD", "Block", "Page", "Photo", "Story"]
 
 
 @dataclass
@@ -17,15 +18,6 @@ class Photo:
 
 
 @dataclass
-class Block:
-    type: str  # PARAGRAPH or SUBHEAD
-    text: str
-
-    def as_dict(self) -> dict:
-        return {"type": self.type, "text": self.text}
-
-
-@dataclass
 class Story:
     headline: str
     kicker: str = ""
@@ -33,7 +25,7 @@ class Story:
     byline: str = ""  # the printed wording, where it says more than the names
     contributors: list[Credit] = field(default_factory=list)
     photos: list[Photo] = field(default_factory=list)
-    body: list[Block] = field(default_factory=list)
+    body: list[Block] = field(default_factory=list)  # archive.text.body's blocks
     regions: list[tuple[str, str, bool]] = field(default_factory=list)  # code, name, primary
     warnings: list[str] = field(default_factory=list)
 
@@ -45,7 +37,7 @@ class Story:
             "byline": self.byline,
             "contributors": [c.as_dict() for c in self.contributors],
             "photos": [p.as_dict() for p in self.photos],
-            "body": [b.as_dict() for b in self.body],
+            "body": [{"type": b.kind, "text": b.text} for b in self.body],
             "regions": [
                 {"code": code, "name": name, "primary": primary}
                 for code, name, primary in self.regions

@@ -399,7 +399,7 @@ class _Parser:
             text = self.lines[i].text
             self.used[i] = "body"
             if open_paragraph:
-                found[-1].text = joins.join(found[-1].text, text)
+                found[-1] = Block(PARAGRAPH, joins.join(found[-1].text, text))
             elif (
                 len(text) <= SUBHEAD_MAX
                 and not joins.ends_sentence(text)

@@ -2,7 +2,7 @@
 
 记者 (reporter): writes and corrects their own stories (bylines, photos, regions
 inside them), submits them for review; cannot publish (the admin enforces "own" and
-"not published", see archive.roles). 图片编辑 (photo editor): photos, their credits
+"not published", see archive.editorial.roles). 图片编辑 (photo editor): photos, their credits
 and contributors; reads stories. 编辑 (editor): every story and page import,
 publishes and withdraws, reverts history, merges contributors. 管理员
 (administrator): all of that plus user accounts and roles.

@@ -10,13 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from archive import body, pinyin, uploads
+from archive.models import uploads
+from archive.text import body, pinyin
 
 from .contributors import Contributor
 from .listings import StoryListing
 from .regions import Region
 from .search import indexed_match_count, indexed_matches
 from .slugs import unique_slug
+from .visibility import Status, public
 
 
 class Section(models.Model):
@@ -74,8 +76,8 @@ def prefetch_search_results(articles: list) -> None:
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """The one visibility rule: published, and its publication time has come."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        """The stories the public may see (``archive.models.visibility``)."""
+        return self.filter(public())
 
     def newest_first(self):
         return self.order_by("-published_at", "-id")
@@ -200,11 +202,7 @@ story_history = HistoricalRecords(bases=[StorySnapshot], excluded_fields=["origi
 
 
 class Article(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        REVIEW = "review", "待审"
-        PUBLISHED = "published", "已发布"
-        WITHDRAWN = "withdrawn", "已撤回"
+    Status = Status
 
     class Origin(models.TextChoices):
         EDITOR = "editor", "编辑录入"
@@ -304,6 +302,7 @@ class Article(models.Model):
 
     @property
     def is_public(self) -> bool:
+        """``visibility.public()`` for this one story, without a query."""
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None

@@ -2,7 +2,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from archive import pinyin
+from archive.text import pinyin
 
 from .slugs import unique_slug
 

@@ -1,4 +1,21 @@
 from django.db import models
+from django.db.models import Count
+
+from .visibility import public
+
+
+class StoryListingQuerySet(models.QuerySet):
+    def public_counts(self, facet) -> dict[int, int]:
+        """Public stories per subject of ``facet`` (a region counts the stories of the
+        regions inside it too, since they are listed under it): one grouped scan of
+        the listing index. Callers cache it (``archive.caching.counts``)."""
+        rows = (
+            self.filter(public("article__"), facet=facet)
+            .values("subject_id")
+            .annotate(n=Count("*"))
+            .values_list("subject_id", "n")
+        )
+        return dict(rows)
 
 
 class StoryListing(models.Model):
@@ -8,7 +25,7 @@ class StoryListing(models.Model):
     province), per byline contributor and per photo contributor, carrying the
     story's publication time. "Newest stories of 柯城区" is then a range scan of
     one index, whatever the size of the archive. Never edited by hand: rebuilt
-    from the story by ``archive.listings.refresh`` on every write path, or in
+    from the story by ``archive.editorial.listings.refresh`` on every write path, or in
     full by ``manage.py rebuild_listings``. Public queries still check the
     story's own status, so a stale row can hide a story but never leak one.
     """
@@ -24,6 +41,8 @@ class StoryListing(models.Model):
         "archive.Article", on_delete=models.CASCADE, related_name="listings", db_index=False
     )
     published_at = models.DateTimeField(null=True)
+
+    objects = StoryListingQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -1,6 +1,5 @@
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Count
 from django.urls import reverse
 
 
@@ -11,12 +10,6 @@ class RegionQuerySet(models.QuerySet):
     def counties(self):
         return self.filter(level=Region.Level.COUNTY)
 
-    def gazetteer(self):
-        """These regions, with their townships, as the page importer's gazetteer."""
-        from archive.ingest.places import Gazetteer
-
-        return Gazetteer.load(self.order_by("code").values_list("code", "name", "short_name"))
-
     def lookup(self, value: str):
         """The region named by a six-digit code or a slug, or None."""
         value = (value or "").strip().lower()
@@ -25,28 +18,36 @@ class RegionQuerySet(models.QuerySet):
         field = "code" if value.isdigit() else "slug"
         return self.filter(**{field: value}).first()
 
-    def story_counts(self) -> dict[str, int]:
-        """Public stories per region code; a city or the province counts its counties' too.
+    def tree(self) -> list["Region"]:
+        """These regions as a tree, in code order, in one query: those whose parent is
+        not among them, each region with its ``subregions`` (a list)."""
+        regions = list(self.order_by("code"))
+        below: dict[int | None, list[Region]] = {region.pk: [] for region in regions}
+        roots = []
+        for region in regions:
+            region.subregions = below[region.pk]
+            below.get(region.parent_id, roots).append(region)
+        return roots
 
-        One grouped scan of the listing index: callers cache it (archive.counts).
-        """
-        from django.utils import timezone
-
-        from .articles import Article
-        from .listings import StoryListing
-
-        rows = (
-            StoryListing.objects.filter(
-                facet=StoryListing.Facet.REGION,
-                published_at__lte=timezone.now(),
-                article__status=Article.Status.PUBLISHED,
-            )
-            .values("subject_id")
-            .annotate(n=Count("*"))
-            .values_list("subject_id", "n")
-        )
-        codes = dict(self.values_list("pk", "code"))
-        return {codes[pk]: n for pk, n in rows if pk in codes}
+    def ancestors(self) -> dict[int, list[int]]:
+        """Each region's id with the ids of itself and every region containing it, as
+        its code says (a county's city and province share its leading digits)."""
+        regions = list(self.model.objects.values_list("id", "code", "level"))
+        by_code = {code: pk for pk, code, _ in regions}
+        prefixes = {
+            Region.Level.PROVINCE: (2,),
+            Region.Level.CITY: (2, 4),
+            Region.Level.COUNTY: (2, 4),
+        }
+        found = {}
+        for pk, code, level in regions:
+            above = {pk}
+            for length in prefixes[level]:
+                parent = by_code.get(code[:length].ljust(6, "0"))
+                if parent:
+                    above.add(parent)
+            found[pk] = sorted(above)
+        return found
 
 
 class Region(models.Model):

@@ -7,9 +7,15 @@ def unique_slug(model, base: str, *, field: str = "slug") -> str:
     taken = set(
         model.objects.filter(**{f"{field}__startswith": base}).values_list(field, flat=True)
     )
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}-{n}" in taken:
+    return first_free(base, taken)
+
+
+def first_free(base: str, taken: set[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``… whichever is not in ``taken``; it joins
+    ``taken``, so a caller naming many records at once gives each its own."""
+    slug, n = base, 1
+    while slug in taken:
         n += 1
-    return f"{base}-{n}"
+        slug = f"{base}-{n}"
+    taken.add(slug)
+    return slug

@@ -13,11 +13,19 @@ from django.db import connection, transaction
 from psycopg.adapt import Dumper
 from psycopg.pq import Format
 
-from archive import body, workers
-from archive.listings import region_ancestors
-from archive.models import Article, ArticleRegion, Credit, Photo, SearchDocument, SearchTokens
+from archive.bulk import copying, workers
+from archive.models import (
+    Article,
+    ArticleRegion,
+    Credit,
+    Photo,
+    Region,
+    SearchDocument,
+    SearchTokens,
+)
 from archive.search import terms
-from archive.text import fold
+from archive.text import body
+from archive.text.folding import fold
 
 TABLE = SearchDocument._meta.db_table
 TOKENS_TABLE = SearchTokens._meta.db_table
@@ -44,7 +52,7 @@ def _texts(article_ids: list[int]) -> Iterable[tuple[int, str, int, list[int]]]:
     """(article id, document, title length, place ids) for every story among
     ``article_ids`` (sorted); the places are its regions and every region containing them."""
     regions, names, captions = defaultdict(list), defaultdict(list), defaultdict(list)
-    places, ancestors = defaultdict(set), region_ancestors()
+    places, ancestors = defaultdict(set), Region.objects.ancestors()
     wanted = set(article_ids)
     dense = article_ids[-1] - article_ids[0] < 2 * len(article_ids)
 
@@ -166,16 +174,8 @@ def refresh(article_ids: Iterable[int]) -> None:
 
 
 def _copy(table: str, columns: tuple, rows: list, types: list[str] | None = None) -> None:
-    """COPY ``rows`` in; in PostgreSQL's binary format when ``types`` names the columns'."""
-    binary = " (FORMAT BINARY)" if types else ""
-    with (
-        _cursor() as cursor,
-        cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN{binary}") as copy,
-    ):
-        if types:
-            copy.set_types(types)
-        for row in rows:
-            copy.write_row(row)
+    with _cursor() as cursor:
+        copying.copy_rows(table, columns, rows, types=types, cursor=cursor)
 
 
 def copy_range(first_id: int, last_id: int) -> int:

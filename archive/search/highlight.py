@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from archive.text import fold
+from archive.text.folding import fold
 
 SNIPPET_BEFORE = 20  # characters of context before the first match
 SNIPPET_LENGTH = 90

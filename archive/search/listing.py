@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from django.db.models import F, Q
 from django.utils import timezone
 
-from archive import counts
+from archive.caching import counts
 from archive.models import StoryListing
 from archive.pagination import Cursor, ordered, sortable
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from archive.text import fold
+from archive.text.folding import fold
 
 MAX_TERMS = 10
 # A phrase in straight, full-width or Chinese quotation marks; else a run of non-space.

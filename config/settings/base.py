@@ -36,7 +36,7 @@ MIDDLEWARE = [
     # Static files with hashed names and far-future caching, without a separate server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # 503 at once while this process knows the database is down (archive/health.py).
-    "archive.health.breaker",
+    "archive.ops.health.breaker",
     # The Content-Security-Policy below, on every public page.
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

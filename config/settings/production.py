@@ -39,7 +39,7 @@ if env("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"].setdefault("OPTIONS", {})["pool"] = dict(_POOL)
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-    DATABASE_ROUTERS = ["archive.routers.ReplicaRouter"]
+    DATABASE_ROUTERS = ["archive.ops.routers.ReplicaRouter"]
 
 # HTTPS only. Behind a TLS-terminating proxy that sets X-Forwarded-Proto, set
 # DJANGO_SECURE_PROXY_SSL_HEADER=1 (only then: a client could otherwise claim HTTPS).

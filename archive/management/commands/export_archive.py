@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from archive import backup
+from archive.bulk import backup
 
 
 class Command(BaseCommand):

@@ -5,8 +5,8 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from archive import backup
-from archive.models import ContentVersion
+from archive.bulk import backup
+from archive.editorial.aftermath import after_write
 
 
 class Command(BaseCommand):
@@ -46,4 +46,4 @@ class Command(BaseCommand):
                 "rebuild_search_index --missing。",
                 returncode=getattr(error, "returncode", 130),
             ) from None
-        ContentVersion.bump()
+        after_write()

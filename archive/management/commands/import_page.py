@@ -1,5 +1,4 @@
 import datetime
-import importlib
 import json
 import sys
 from pathlib import Path
@@ -7,7 +6,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from archive import services
+from archive.editorial import services
+from archive.gazetteer import zhejiang_2024
 from archive.ingest import source
 from archive.ingest.places import Gazetteer
 from archive.models import Region
@@ -63,8 +63,7 @@ class Command(BaseCommand):
             return None  # page_parse reads the table
         if not dry_run:
             raise CommandError("数据库尚未初始化：请先运行 python manage.py migrate。")
-        regions = importlib.import_module("archive.migrations.0002_zhejiang_regions").REGIONS
-        return Gazetteer.load([row[:3] for row in regions])
+        return Gazetteer.load([row[:3] for row in zhejiang_2024.REGIONS])
 
     def _summary(self, page):
         self.stdout.write(f"版面：{page.banner or '（无栏目名）'}")

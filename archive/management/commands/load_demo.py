@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from archive import demo, services
+from archive import demo
+from archive.editorial import services
 from archive.models import Article
 
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
             message = "示例报道已存在，未重复载入。"
         else:
             record = services.page_import(text=text, edition_date=demo.EDITION_DATE)
-            services.articles_publish(articles=record.articles.all(), at=demo.PUBLISHED_AT)
+            services.stories_publish(stories=record.articles.all(), at=demo.PUBLISHED_AT)
             message = f"示例报道：经版面导入新建并发布 {record.articles.count()} 篇。"
         if options["verbosity"]:
             self.stdout.write(message)

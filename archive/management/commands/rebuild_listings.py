@@ -1,7 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from tqdm import tqdm
 
-from archive import listings
+from archive.editorial import listings
+from archive.editorial.aftermath import after_write
 from archive.models import Article
 
 
@@ -27,7 +29,9 @@ class Command(BaseCommand):
                     )
                     if not ids:
                         break
-                    listings.refresh(ids)  # one transaction per batch
+                    with transaction.atomic():  # one transaction per batch
+                        listings.refresh(ids)
+                        after_write()
                     done, last = done + len(ids), ids[-1]
                     bar.update(len(ids))
             except KeyboardInterrupt:

@@ -5,7 +5,7 @@ from django.db import connection
 from django.db.models import Max, Min
 from tqdm import tqdm
 
-from archive import bulkload, workers
+from archive.bulk import loading, workers
 from archive.models import Article, SearchDocument, SearchTokens
 from archive.search import documents
 
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         if options["workers"] is not None and options["workers"] < 1:
             raise CommandError("--workers 至少为 1。")
         if connection.vendor == "postgresql":  # after a run that was killed outright
-            bulkload.restore_indexes(TABLES)
+            loading.restore_indexes(TABLES)
         bounds = Article.objects.aggregate(first=Min("pk"), last=Max("pk"))
         if bounds["first"] is None:
             self.clear()
@@ -56,7 +56,7 @@ class Command(BaseCommand):
         defer = total - have >= documents.BATCH
         processes = options["workers"] or (workers.default_count() if defer else 1)
         try:
-            with bulkload.deferred_indexes(TABLES, enabled=defer):
+            with loading.deferred_indexes(TABLES, enabled=defer):
                 for count in documents.copy_ranges(
                     bounds["first"], bounds["last"], chunk=chunk, processes=processes
                 ):
@@ -72,7 +72,7 @@ class Command(BaseCommand):
                 returncode=130,
             ) from None
         if connection.vendor == "postgresql":
-            bulkload.run([f"ANALYZE {table}" for m in TABLES for table in bulkload.tables(m)])
+            loading.run([f"ANALYZE {table}" for m in TABLES for table in loading.tables(m)])
         self.stdout.write(self.style.SUCCESS(f"已为 {written} 篇报道建立检索文档。"))
 
     def clear(self) -> None:

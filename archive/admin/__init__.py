@@ -1,0 +1,18 @@
+"""The editors' admin, one module per editor task: ``stories`` (list and form, with
+``publishing`` actions and ``history`` views), ``photos`` (the photo desk),
+``contributors``, ``sections``, ``gazetteer`` and ``page_import``; beside them the
+list ``filters``, form ``widgets``, the ``stale`` form guard and ``index_search``.
+
+Every write an editor makes goes through ``archive.editorial``: the services for
+writes that span models (and check the editor's role themselves), ``after_write``
+for the rest. Importing this package registers every screen.
+"""
+
+from archive.admin import (  # noqa: F401  (each module registers its ModelAdmin)
+    contributors,
+    gazetteer,
+    page_import,
+    photos,
+    sections,
+    stories,
+)

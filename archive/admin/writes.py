@@ -1,0 +1,27 @@
+"""How the admin's one-model saves and deletes (sections, contributors, regions) are
+followed: through ``after_write``, like every other write, and a rename rewrites the
+search documents of the stories that name the renamed record."""
+
+from archive.editorial import services
+from archive.editorial.aftermath import after_write
+
+
+class FollowsWrites:
+    """Every admin write readers could see invalidates their cached pages."""
+
+    renamed = None  # the keyword of ``services.names_changed`` for this model, if any
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if self.renamed and change and {"name", "short_name"} & set(form.changed_data):
+            services.names_changed(**{self.renamed: obj})
+        else:
+            after_write(user=request.user)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        after_write(user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        after_write(user=request.user)

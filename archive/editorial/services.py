@@ -1,0 +1,433 @@
+"""Every write that spans models, or that readers could see. Each is one transaction,
+keyword-only, checks that ``user`` may make it (``roles``: None is the system), ends
+with ``after_write``, and is called the same way from the admin, management commands
+and tests."""
+
+import datetime
+import functools
+from collections.abc import Callable, Iterable, Sequence
+
+from django.db import transaction
+from django.utils import timezone
+
+from archive.editorial import history, roles
+from archive.editorial.aftermath import after_write
+from archive.ingest import parser, source
+from archive.ingest.page import Page
+from archive.ingest.places import Gazetteer
+from archive.models import (
+    Article,
+    ArticleRegion,
+    Contributor,
+    Credit,
+    PageImport,
+    Photo,
+    Region,
+    Section,
+)
+from archive.search import documents
+from archive.text import body as body_text
+
+
+def contributor_for(*, name: str, kind: str | None = None) -> Contributor:
+    """The existing contributor of that name and kind, or a new one.
+
+    Namesakes are told apart by editors in the admin; automatic paths reuse the
+    oldest record of the name.
+    """
+    kind = kind or Contributor.Kind.PERSON
+    existing = Contributor.objects.filter(name=name, kind=kind).order_by("pk").first()
+    return existing or Contributor.objects.create(name=name, kind=kind)
+
+
+@transaction.atomic
+def story_create(
+    *,
+    headline: str,
+    body: Sequence[tuple[str, str]],
+    kicker: str = "",
+    subtitle: str = "",
+    lede: str = "",
+    section_name: str = "",
+    regions: Iterable[tuple[str, bool]] = (),
+    bylines: Iterable[tuple[str, ...]] = (),
+    photos: Iterable[dict] = (),
+    byline: str = "",
+    status: str = Article.Status.DRAFT,
+    published_at: datetime.datetime | None = None,
+    edition_date: datetime.date | None = None,
+    page_number: int | None = None,
+    page_name: str = "",
+    origin: str = Article.Origin.EDITOR,
+    user=None,
+) -> Article:
+    """Create a story with its regions, bylines and photos, and its first history row.
+
+    ``body`` is a list of ("paragraph" | "subhead", text); ``regions`` a list of
+    (GB/T 2260 code, is_primary); ``bylines`` a list of (name, role) or (name, kind,
+    role); each photo a
+    dict with ``caption``, optional ``alt_text`` and ``credits`` as (name, kind, role).
+    """
+    roles.require(roles.can_add(user), roles.NO_ADD)
+    roles.require(status in roles.allowed_statuses(user), roles.NOT_PUBLISHER)
+    section = Section.objects.get_or_create(name=section_name)[0] if section_name else None
+    article = Article(
+        headline=headline,
+        kicker=kicker,
+        subtitle=subtitle,
+        lede=lede,
+        body=body_text.compose(body),
+        section=section,
+        byline=byline,
+        status=status,
+        published_at=published_at,
+        edition_date=edition_date,
+        page_number=page_number,
+        page_name=page_name,
+        origin=origin,
+        created_by=user,
+    )
+    history.save_without_history(article)
+    codes = dict(regions)
+    by_code = Region.objects.in_bulk(list(codes), field_name="code")
+    missing = set(codes) - set(by_code)
+    if missing:
+        raise ValueError(f"未知的行政区划代码：{', '.join(sorted(missing))}")
+    ArticleRegion.objects.bulk_create(
+        ArticleRegion(article=article, region=by_code[code], is_primary=primary)
+        for code, primary in codes.items()
+    )
+    Credit.objects.bulk_create(
+        Credit(
+            article=article,
+            contributor=contributor_for(
+                name=credit[0], kind=credit[1] if len(credit) == 3 else None
+            ),
+            role=credit[-1],
+            order=i,
+        )
+        for i, credit in enumerate(bylines)
+    )
+    for order, spec in enumerate(photos):
+        photo = Photo.objects.create(
+            article=article,
+            caption=spec.get("caption", ""),
+            alt_text=spec.get("alt_text", ""),
+            order=order,
+        )
+        Credit.objects.bulk_create(
+            Credit(
+                photo=photo,
+                contributor=contributor_for(name=name, kind=kind),
+                role=role,
+                order=i,
+            )
+            for i, (name, kind, role) in enumerate(spec.get("credits", ()))
+        )
+    after_write([article], user=user, created=True)
+    return article
+
+
+@transaction.atomic
+def story_save(*, story: Article, user=None, save_related: Callable[[], None] = lambda: None):
+    """Save a story as a form wrote it, with the rows the form holds around it
+    (``save_related`` writes its regions, bylines and photos), then follow the write.
+
+    Refused unless ``user`` may: add a story, or change this one as it was stored (a
+    reporter: their own, unpublished), and give it its new status.
+    """
+    created = story.pk is None
+    if created:
+        roles.require(roles.can_add(user), roles.NO_ADD)
+        if user is not None:
+            story.created_by = user
+        before = None
+    else:
+        stored = Article.objects.select_for_update().get(pk=story.pk)
+        roles.require(roles.can_change(user, stored), roles.NOT_YOURS)
+        before = stored.status
+    if story.status != before:
+        roles.require(story.status in roles.allowed_statuses(user), roles.NOT_PUBLISHER)
+    history.save_without_history(story)
+    save_related()
+    after_write([story], user=user, created=created)
+    return story
+
+
+@transaction.atomic
+def stories_delete(*, stories, user=None) -> int:
+    """Delete stories (their regions, credits, photos and derived rows go with them);
+    refused whole if ``user`` may not delete any of them."""
+    locked = _locked(stories, None)
+    for story in locked:
+        roles.require(roles.can_delete(user, story), roles.NO_DELETE)
+    for story in locked:
+        if user is not None:
+            story._history_user = user
+        story.delete()
+    after_write(user=user)
+    return len(locked)
+
+
+@transaction.atomic
+def photo_save(*, photo: Photo, user=None, save_related: Callable[[], None] = lambda: None):
+    """Save a photo edited on the photo desk, with its credits (``save_related``): a new
+    version of its story, so open story forms are stale and the story's history
+    shows the change. Refused unless ``user`` may change this photo (a reporter:
+    only in their own unpublished stories)."""
+    photo.article = story = Article.objects.select_for_update().get(pk=photo.article_id)
+    roles.require(roles.can_change_photo(user, photo), roles.NOT_YOUR_PHOTO)
+    if user is not None:
+        photo._history_user = user
+    photo.save()
+    save_related()
+    history.save_without_history(story)
+    after_write([story], user=user, reason="修改图片")
+    return photo
+
+
+@transaction.atomic
+def photos_delete(*, photos, user=None) -> int:
+    """Delete photos and their credits; each story they were in gets a new version."""
+    photos = list(Photo.objects.select_related("article").filter(pk__in=[p.pk for p in photos]))
+    for photo in photos:
+        roles.require(roles.can_change_photo(user, photo), roles.NOT_YOUR_PHOTO)
+    stories = {photo.article_id: photo.article for photo in photos}
+    for photo in photos:
+        if user is not None:
+            photo._history_user = user
+        photo.delete()
+    for story in stories.values():
+        history.save_without_history(story)
+    after_write(stories.values(), user=user, reason="删除图片")
+    return len(photos)
+
+
+def names_changed(*, contributor: Contributor | None = None, region: Region | None = None):
+    """Follow a contributor's or a region's rename: readers' pages are stale now, and
+    the search documents of every story naming it are rewritten once the rename
+    commits, in batches (a region may be named by a fifth of the archive, and the
+    renaming transaction should not hold them all)."""
+    mention = {"contributor_id": contributor.pk} if contributor else {"region_id": region.pk}
+    after_write()
+    transaction.on_commit(functools.partial(documents.refresh_mentioning, **mention))
+
+
+class StaleVersion(Exception):
+    """Someone saved the story after the editor loaded it: nothing was written."""
+
+    def __init__(self, articles: list[Article]):
+        names = "、".join(f"《{a.headline}》" for a in articles)
+        super().__init__(f"{names}在您打开页面后已被他人修改，本次操作未执行：请刷新后重试。")
+        self.articles = articles
+
+
+def _locked(articles, versions: dict[int, int] | None) -> list[Article]:
+    """The stories, locked until the transaction ends; ``StaleVersion`` if any has moved
+    on from the version the editor saw (``versions``: id -> version)."""
+    locked = list(Article.objects.select_for_update().filter(pk__in=articles.values("pk")))
+    if versions is not None:
+        stale = [a for a in locked if versions.get(a.pk) != a.version]
+        if stale:
+            raise StaleVersion(stale)
+    return locked
+
+
+def _transition(locked: list[Article], status: str, *, user, reason: str, at=None) -> int:
+    for article in locked:
+        article.status = status
+        if at is not None and article.published_at is None:
+            article.published_at = at
+        history.save_without_history(article)  # bumps the story's version
+    after_write(locked, user=user, reason=reason)
+    return len(locked)
+
+
+@transaction.atomic
+def stories_publish(
+    *, stories, at: datetime.datetime | None = None, user=None, versions=None
+) -> int:
+    """Publish the given stories; those without a publication time get ``at`` (now).
+
+    A story whose publication time lies in the future stays scheduled until then.
+    Each change is a history row, and bumps the version (open forms become stale).
+    """
+    roles.require(roles.can_publish(user), roles.NOT_PUBLISHER)
+    locked = [a for a in _locked(stories, versions) if a.status != Article.Status.PUBLISHED]
+    at = at or timezone.now()
+    return _transition(locked, Article.Status.PUBLISHED, user=user, reason="发布", at=at)
+
+
+@transaction.atomic
+def stories_withdraw(*, stories, user=None, versions=None) -> int:
+    """Take published stories off the public site; they are kept, as withdrawn."""
+    roles.require(roles.can_publish(user), roles.NOT_PUBLISHER)
+    locked = [a for a in _locked(stories, versions) if a.status == Article.Status.PUBLISHED]
+    return _transition(locked, Article.Status.WITHDRAWN, user=user, reason="撤回")
+
+
+@transaction.atomic
+def stories_submit(*, stories, user=None, versions=None) -> int:
+    """Send drafts (or withdrawn stories) to the editors for review; a reporter's own
+    only (others' among ``stories`` are left as they are)."""
+    waiting = (Article.Status.DRAFT, Article.Status.WITHDRAWN)
+    locked = [
+        a for a in _locked(stories, versions) if a.status in waiting and roles.can_submit(user, a)
+    ]
+    return _transition(locked, Article.Status.REVIEW, user=user, reason="提交审核")
+
+
+@transaction.atomic
+def story_revert(*, story: Article, row, user=None) -> Article:
+    """Restore a story's content, bylines, photos and regions as they were in history
+    row ``row``; the revert is itself a new version with its own history row.
+    Publication state is left alone: reverting never publishes or withdraws."""
+    article = Article.objects.select_for_update().get(pk=story.pk)
+    roles.require(roles.can_change(user, article), roles.NOT_YOURS)
+    for field in history.CONTENT_FIELDS:
+        setattr(article, field, getattr(row, field))
+    history.save_without_history(article)
+    article.credits.all().delete()
+    article.photos.all().delete()
+    Credit.objects.bulk_create(
+        Credit(article=article, contributor=_contributor(entry), role=entry[2], order=i)
+        for i, entry in enumerate(row.bylines)
+    )
+    for order, spec in enumerate(row.photos):
+        photo = Photo.objects.create(
+            article=article,
+            caption=spec["caption"],
+            alt_text=spec.get("alt_text", ""),
+            image=spec.get("image", ""),
+            order=order,
+        )
+        Credit.objects.bulk_create(
+            Credit(photo=photo, contributor=_contributor(entry), role=entry[2], order=i)
+            for i, entry in enumerate(spec["credits"])
+        )
+    article.article_regions.all().delete()
+    by_code = Region.objects.in_bulk([code for code, _name, _p in row.regions], field_name="code")
+    ArticleRegion.objects.bulk_create(
+        ArticleRegion(article=article, region=by_code[code], is_primary=primary)
+        for code, _name, primary in row.regions
+        if code in by_code
+    )
+    after_write([article], user=user, reason=f"恢复到第 {row.version} 版")
+    return article
+
+
+def _contributor(entry) -> Contributor:
+    """The contributor a history entry names: the same record if it still exists (it
+    may have been merged away since), else one of that name."""
+    contributor_id, name, _role = entry
+    return Contributor.objects.filter(pk=contributor_id).first() or contributor_for(name=name)
+
+
+@transaction.atomic
+def contributors_merge(*, keep: Contributor, merged: list[Contributor], user=None) -> int:
+    """Move every credit of ``merged`` (records of the same person or organisation) to
+    ``keep`` and delete them; their history stays. Returns how many credits moved."""
+    roles.require(roles.can_merge(user), roles.NO_MERGE)
+    merged = [c for c in merged if c.pk != keep.pk]
+    ids = [c.pk for c in merged]
+    stories = Credit.objects.filter(contributor_id__in=ids).story_ids()
+    moved = 0
+    for credit in Credit.objects.filter(contributor_id__in=ids):
+        credit.contributor = keep
+        if user is not None:
+            credit._history_user = user
+        credit.save()  # one history row per credit: who now holds it
+        moved += 1
+    for contributor in merged:
+        if user is not None:
+            contributor._history_user = user
+        contributor._change_reason = f"并入 {keep.name}（{keep.pk}）"
+        contributor.delete()
+    after_write(stories, user=user)  # ids: the stories' own rows did not change
+    return moved
+
+
+class PageAlreadyImported(Exception):
+    """The page's text was imported before: nothing was written."""
+
+    def __init__(self, page_import: PageImport):
+        super().__init__(f"这个版面已经导入过（{page_import}），没有重复创建稿件。")
+        self.page_import = page_import
+
+
+class PageWithoutStories(source.RejectedPage):
+    """Text in which the parser found no story: nothing was written."""
+
+
+def gazetteer() -> Gazetteer:
+    """The regions, with their townships, as the page importer's gazetteer."""
+    return Gazetteer.load(Region.objects.order_by("code").values_list("code", "name", "short_name"))
+
+
+def page_parse(text: str, places: Gazetteer | None = None) -> Page:
+    """The parsed page; ``PageWithoutStories`` if it holds no headline with a byline."""
+    page = parser.parse(source.check(text), places or gazetteer())
+    if not page.stories:
+        raise PageWithoutStories(
+            "没有找到任何报道：版面文字里需要有标题和其下的署名（或“本报讯”导语）。"
+        )
+    return page
+
+
+@transaction.atomic
+def page_import(
+    *,
+    text: str,
+    edition_date: datetime.date | None = None,
+    page_number: int | None = None,
+    user=None,
+) -> PageImport:
+    """Draft stories from a page's OCR text, with its section, contributors and regions
+    (reused where they exist), all in one transaction.
+
+    Raises ``source.RejectedPage`` for text that is not a page, and
+    ``PageAlreadyImported`` when the same text was imported before.
+    """
+    roles.require(roles.can_import(user), roles.NO_IMPORT)
+    page = page_parse(text)
+    digest = source.digest(text)
+    # Lock out a concurrent import of the same page until this one commits.
+    existing = PageImport.objects.select_for_update().filter(digest=digest).first()
+    if existing:
+        raise PageAlreadyImported(existing)
+    record = PageImport.objects.create(
+        digest=digest,
+        text=text,
+        banner=page.banner,
+        edition_date=edition_date,
+        page_number=page_number or page.page_number,
+        unplaced=page.unplaced,
+        created_by=user,
+    )
+    stories = [
+        story_create(
+            headline=story.headline,
+            kicker=story.kicker,
+            subtitle=story.subtitle,
+            byline=story.byline,
+            body=story.body,
+            section_name=page.banner,
+            regions=[(code, primary) for code, _name, primary in story.regions],
+            bylines=[(c.name, c.kind, c.role) for c in story.contributors],
+            photos=[
+                {
+                    "caption": photo.caption,
+                    "credits": [(c.name, c.kind, c.role) for c in photo.credits],
+                }
+                for photo in story.photos
+            ],
+            edition_date=edition_date,
+            page_number=record.page_number,
+            page_name=page.banner,
+            origin=Article.Origin.IMPORT,
+            user=user,
+        )
+        for story in page.stories
+    ]
+    record.articles.set(stories)
+    return record

@@ -1,0 +1,187 @@
+"""The county map: Zhejiang's 90 county-level divisions as inline SVG, shaded by stories.
+
+The shapes are drawn once by ``scripts/build_county_map.py`` into
+``archive/public/zhejiang_counties.json`` and read once per process; a request only pairs
+them with the regions and the cached story counts (``archive.counts``).
+"""
+
+import json
+import math
+from dataclasses import dataclass
+from functools import cache
+from html import escape
+from pathlib import Path
+
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from archive.models import Region
+
+DATA = Path(__file__).with_name("zhejiang_counties.json")
+SHADES = 5  # shade-1 … shade-5 for counties with stories; shade-0 for none
+
+
+@cache
+def shapes() -> dict:
+    """The map data file, parsed once: viewBox, city borders and each county's path."""
+    return json.loads(DATA.read_text(encoding="utf-8"))
+
+
+def shade(count: int, most: int) -> int:
+    """0 for no stories, else 1…SHADES on a log scale up to the busiest county.
+
+    A log scale because coverage is very uneven: a linear one would leave all but a
+    few counties in the palest shade.
+    """
+    if count <= 0:
+        return 0
+    return min(SHADES, 1 + math.floor(SHADES * math.log1p(count) / math.log1p(max(most, 1))))
+
+
+def _fewest(level: int, most: int) -> int:
+    """The fewest stories that reach ``level`` (the log scale inverted, then checked)."""
+    n = max(1, math.ceil(math.expm1((level - 1) * math.log1p(most) / SHADES)))
+    while n > 1 and shade(n - 1, most) >= level:
+        n -= 1
+    while shade(n, most) < level:
+        n += 1
+    return n
+
+
+def legend(most: int) -> list[dict]:
+    """Each shade with the range of story counts it stands for (empty bands left out)."""
+    bands = [{"shade": 0, "low": 0, "high": 0}]
+    if most < 1:
+        return bands
+    lows = [_fewest(level, most) for level in range(1, SHADES + 1)] + [most + 1]
+    for level in range(1, SHADES + 1):
+        low, high = lows[level - 1], lows[level] - 1
+        if low <= high:
+            bands.append({"shade": level, "low": low, "high": high})
+    return bands
+
+
+@dataclass
+class County:
+    region: Region
+    href: str
+    count: int
+    shade: int
+    d: str | None  # the SVG path; None for a division newer than the map (listed, not drawn)
+    state: str = ""  # "highlighted", "dimmed" or "" (nothing highlighted)
+    is_current: bool = False  # the county whose page this is
+
+
+# The counties' markup is built here rather than in the template: 90 links on the map
+# and 101 in the list through the template engine (variable lookups, number formatting,
+# escaping each value) cost tens of milliseconds a page. Every string from the database
+# goes through ``escape``.
+CURRENT = ' aria-current="page"'
+
+
+def _svg_links(counties: list[County], label: dict) -> str:
+    x, y = label["x"], label["y"]
+    return mark_safe(
+        "\n".join(
+            f'<a class="county shade-{c.shade}{f" is-{c.state}" if c.state else ""}"'
+            f' href="{escape(c.href)}" tabindex="0" data-code="{escape(c.region.code)}"'
+            f"{CURRENT if c.is_current else ''}>"
+            f"<title>{escape(c.region.name)}：{c.count} 篇报道</title>"
+            f'<path d="{escape(c.d)}"/>'
+            f'<text x="{x}" y="{y}" aria-hidden="true">{escape(c.region.name)}'
+            f'<tspan x="{x}" dy="1.3em">{c.count} 篇报道</tspan></text></a>'
+            for c in counties
+        )
+    )
+
+
+def _text_list(groups, counts: dict[str, int], current: Region | None, url) -> str:
+    items = []
+    for city, counties in groups:
+        here = city == current
+        highlight = ' class="is-highlighted"' if here else ""
+        county_items = "".join(
+            f'<li><a href="{escape(c.href)}"{CURRENT if c.is_current else ""}>'
+            f'{escape(c.region.name)}</a> <span class="count">{c.count} 篇</span></li>'
+            for c in counties
+        )
+        items.append(
+            f"<li{highlight}>"
+            f'<a class="city" href="{escape(url(city))}"{CURRENT if here else ""}>'
+            f'{escape(city.name)}</a> <span class="count">{counts.get(city.code, 0)} 篇</span>'
+            f'<ul class="counties">{county_items}</ul></li>'
+        )
+    return mark_safe("\n".join(items))
+
+
+def _region_urls():
+    """``Region.get_absolute_url`` for many regions at the cost of one ``reverse``: a
+    hundred reverses are most of the map's time (slugs need no quoting)."""
+    placeholder = "region-slug"
+    pattern = reverse("archive:region_detail", args=[placeholder])
+    return lambda region: pattern.replace(placeholder, region.slug)
+
+
+def _groups(cities) -> list[tuple[Region, list[Region]]]:
+    if cities is None:  # one query, when the page has no city tree of its own
+        cities = Region.objects.exclude(level=Region.Level.PROVINCE).tree()
+    return [(city, city.subregions) for city in cities]
+
+
+def county_map(counts: dict[str, int], *, cities=None, current: Region | None = None) -> dict:
+    """The template context of ``archive/includes/county_map.html``.
+
+    ``counts``: story counts by region code (``archive.counts.region_story_counts``).
+    ``cities``: the city tree the page already has (``Region.objects.tree``); without it
+    the counties are read in one query. ``current``: the region whose page this is; a
+    city's counties, or a county, are highlighted and the rest dimmed.
+    """
+    data = shapes()
+    regions = _groups(cities)
+    most = max((counts.get(c.code, 0) for _, group in regions for c in group), default=0)
+    if current is not None and current.level == Region.Level.CITY:
+        highlighted = {c.code for city, group in regions if city == current for c in group}
+    elif current is not None and current.level == Region.Level.COUNTY:
+        highlighted = {current.code}
+    else:
+        current, highlighted = None, set()  # the province highlights nothing
+
+    url = _region_urls()
+    groups = []
+    for city, group in regions:
+        counties = []
+        for region in group:
+            count = counts.get(region.code, 0)
+            shape = data["counties"].get(region.code)
+            state = ""
+            if highlighted:
+                state = "highlighted" if region.code in highlighted else "dimmed"
+            counties.append(
+                County(
+                    region=region,
+                    href=url(region),
+                    count=count,
+                    shade=shade(count, most),
+                    d=shape["d"] if shape else None,
+                    state=state,
+                    is_current=region == current,
+                )
+            )
+        groups.append((city, counties))
+    # SVG paints in document order: highlighted counties last, so that no neighbour
+    # covers their outline.
+    drawn = sorted(
+        (c for _, counties in groups for c in counties if c.d is not None),
+        key=lambda c: c.state == "highlighted",
+    )
+    x, y, _, _ = data["label"]
+    # A county's name shows in an empty corner of the map, where nothing covers it.
+    label = {"x": x + 6, "y": y + 30}
+    return {
+        "view_box": " ".join(str(n) for n in data["viewBox"]),
+        "city_borders": data["cities"],
+        "svg_links": _svg_links(drawn, label),
+        "text_list": _text_list(groups, counts, current, url),
+        "legend": legend(most),
+        "current": current,
+    }

@@ -1,0 +1,225 @@
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.db.models import Prefetch
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+
+from archive.caching import counts
+from archive.caching.pages import cached_page
+from archive.models import Article, Contributor, Credit, Photo, Region
+from archive.pagination import keyset_page
+from archive.public import maps, story_extras
+from archive.public.filters import StoryFilter
+from archive.public.lists import filtered_page
+from archive.public.regions import counted_tree
+from archive.search import highlight
+from archive.search.terms import Query
+
+HOME_STORIES = 10
+PHOTO_STORIES = 12  # stories whose photos a contributor page shows
+
+
+def _paginate(request, queryset, *, newest_first: bool = True):
+    """The page after the request's ``cursor``, read by keyset; a malformed cursor is a 400."""
+    return keyset_page(
+        queryset,
+        request.GET.get("cursor"),
+        per_page=settings.ARCHIVE_PAGE_SIZE,
+        newest_first=newest_first,
+    )
+
+
+def _query_without(query: QueryDict, *names: str) -> str:
+    query = query.copy()
+    for name in (*names, "cursor", "page"):
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def _active_filters(filterset) -> list[dict]:
+    """What the reader has applied, each with the query string that removes it."""
+    if not filterset.is_bound or not filterset.form.is_valid():
+        return []
+    data, active = filterset.form.cleaned_data, []
+    for name, filter_ in filterset.filters.items():
+        value = data.get(name)
+        if value and name != "order":
+            shown = value.isoformat() if hasattr(value, "isoformat") else str(value)
+            active.append(
+                {
+                    "label": filter_.label,
+                    "value": shown,
+                    "remove": _query_without(filterset.data, name),
+                }
+            )
+    return active
+
+
+def _city_tree(story_counts: dict[str, int]) -> list[Region]:
+    """Every city with its counties (``subregions``), each with its ``story_count``."""
+    return [city for province in counted_tree(story_counts) for city in province.subregions]
+
+
+@cached_page
+def home(request):
+    stories = Article.objects.published().newest_first().for_listing()[:HOME_STORIES]
+    region_counts = counts.region_story_counts()
+    cities = _city_tree(region_counts)
+    return render(
+        request,
+        "archive/home.html",
+        {
+            "stories": stories,
+            "cities": cities,
+            "county_map": maps.county_map(region_counts, cities=cities),
+        },
+    )
+
+
+@cached_page
+def story_list(request):
+    filterset = StoryFilter(request.GET or None, queryset=Article.objects.published())
+    # An invalid form shows its errors above an empty list, never a server error.
+    valid = not filterset.is_bound or filterset.is_valid()
+    stories = filterset.qs if valid else filterset.queryset.none()
+    data = filterset.form.cleaned_data if filterset.is_bound and valid else {}
+    page = filtered_page(
+        stories, data, request.GET.get("cursor"), per_page=settings.ARCHIVE_PAGE_SIZE
+    )
+    query = data.get("q") or Query()
+    if query:
+        _mark_matches(page, query)
+    return render(
+        request,
+        "archive/story_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "approximate_count": _approximate_count(data) if valid else 0,
+            "active_filters": _active_filters(filterset),
+            "page_query": _query_without(request.GET),
+        },
+    )
+
+
+def _mark_matches(page, query: Query) -> None:
+    """Give each found story its headline with matches marked and a snippet around the
+    first match in its text."""
+    for story in page:
+        story.marked_headline = highlight.highlight(story.headline, query.terms)
+        story.marked_kicker = highlight.highlight(story.kicker, query.terms)
+        story.snippet = highlight.snippet(
+            [
+                story.lede,
+                *(block.text for block in story.body_blocks()),
+                *(photo.caption for photo in story.photos.all()),
+            ],
+            query.terms,
+        )
+
+
+def _approximate_count(data) -> int | None:
+    """A cached count where one exists (the whole archive, one region); else None."""
+    applied = {name for name, value in data.items() if value and name != "order"}
+    if not applied:
+        return counts.published_total()
+    if applied == {"region"}:
+        return counts.region_story_counts().get(data["region"].code, 0)
+    return None
+
+
+@cached_page
+def story_detail(request, pk: int):
+    article = get_object_or_404(Article.objects.published().for_reading(), pk=pk)
+    context = {"article": article, **story_extras.for_story(request, article)}
+    return render(request, "archive/story_detail.html", context)
+
+
+def _preview_state(article: Article) -> dict:
+    """What the preview banner says about the story's state, as of now."""
+    if article.status == Article.Status.PUBLISHED and not article.is_public:
+        return {"code": "scheduled", "label": "定时发布", "public_at": article.published_at}
+    return {"code": article.status, "label": article.get_status_display(), "public_at": None}
+
+
+# Staff only: anyone else is sent to the admin login (before the story is looked up,
+# so nothing about which stories exist leaks). Never through ``cached_page``.
+@never_cache
+@staff_member_required
+def story_preview(request, pk: int):
+    """Any story, whatever its state, on the public story template with a preview banner."""
+    article = get_object_or_404(Article.objects.for_reading(), pk=pk)
+    response = render(
+        request,
+        "archive/story_detail.html",
+        {"article": article, "preview": _preview_state(article)},
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@cached_page
+def region_list(request):
+    region_counts = counts.region_story_counts()
+    cities = _city_tree(region_counts)
+    return render(
+        request,
+        "archive/region_list.html",
+        {
+            "cities": cities,
+            "show_counts": True,
+            "county_map": maps.county_map(region_counts, cities=cities),
+        },
+    )
+
+
+@cached_page
+def region_detail(request, slug: str):
+    region = get_object_or_404(Region.objects.select_related("parent"), slug=slug)
+    stories = Article.objects.published().in_region(region).for_listing()
+    region_counts = counts.region_story_counts()
+    return render(
+        request,
+        "archive/region_detail.html",
+        {
+            "region": region,
+            "children": region.children.all(),
+            "page": _paginate(request, stories),
+            "approximate_count": region_counts.get(region.code, 0),
+            "page_query": _query_without(request.GET),
+            "county_map": maps.county_map(region_counts, current=region),
+        },
+    )
+
+
+@cached_page
+def contributor_detail(request, slug: str):
+    contributor = get_object_or_404(Contributor, slug=slug)
+    stories = Article.objects.published().bylined(contributor).for_listing()
+    # The newest stories with this contributor's photos, then those photos.
+    photo_stories = list(
+        Article.objects.published()
+        .photographed(contributor)
+        .order_by("-sort_ts", "-sort_id")
+        .values_list("pk", flat=True)[:PHOTO_STORIES]
+    )
+    photos = (
+        Photo.objects.filter(article_id__in=photo_stories, credits__contributor=contributor)
+        .select_related("article")
+        .prefetch_related(
+            Prefetch("credits", queryset=Credit.objects.select_related("contributor"))
+        )
+        .order_by("-article__published_at", "-article_id", "order")
+        .distinct()
+    )
+    return render(
+        request,
+        "archive/contributor_detail.html",
+        {
+            "contributor": contributor,
+            "page": _paginate(request, stories),
+            "photos": photos,
+            "page_query": _query_without(request.GET),
+        },
+    )
