@@ -21,9 +21,8 @@ run: install
 	$(PY) manage.py create_editor --url http://127.0.0.1:$(PORT)/admin/
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: install
+test: install lint
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest -rs  # -rs: say which tests were skipped and why (no Chromium, no Java)
 
 # Benchmarks against PostgreSQL (BENCH_DATABASE_URL or DATABASE_URL, else the local server).

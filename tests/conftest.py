@@ -66,6 +66,25 @@ def editor(db, django_user_model):
 
 
 @pytest.fixture
+def member(db, django_user_model):
+    """A staff user in one of the roles the data migration created, with a signed-in
+    client: ``user, client = member("zhang", "编辑")``."""
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    def make(username: str, role: str):
+        user = django_user_model.objects.create_user(username, password="a-long-test-passphrase")
+        user.is_staff = True
+        user.save()
+        user.groups.add(Group.objects.get(name=role))
+        client = Client()
+        client.force_login(user)
+        return user, client
+
+    return make
+
+
+@pytest.fixture
 def editor_client(client, editor):
     client.force_login(editor)
     return client

@@ -24,6 +24,7 @@ from tests.factories import (
     PhotoCreditFactory,
     full_story,
 )
+from tests.helpers import HIDDEN
 
 # Throttling counts requests in the cache; each test starts with none counted.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
@@ -32,13 +33,6 @@ STORIES = reverse("api:story-list")
 REGIONS = reverse("api:region-tree")
 SCHEMA = reverse("api:schema")
 EDITORS_FIELDS = {"status", "version", "created_by", "origin", "created_at", "updated_at"}
-
-HIDDEN = {
-    "draft": {"draft": True},
-    "in review": {"status": Article.Status.REVIEW},
-    "withdrawn": {"status": Article.Status.WITHDRAWN},
-    "scheduled": {"scheduled": True},
-}
 
 
 def get(client, url, params=None, status=200) -> dict | list:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from archive.caching import counts
 from tests.factories import ArticleFactory
-from tests.test_demo import visible_text
+from tests.helpers import visible_text
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,5 @@
 """The sample page's two stories, as `make run` loads them."""
 
-import html
-import re
-
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -10,6 +7,7 @@ from django.urls import reverse
 from archive.demo import oracle
 from archive.models import Article, Contributor, Credit, PageImport, Photo
 from archive.text import body
+from tests.helpers import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -19,10 +17,6 @@ JIANDE = "建德：以担当之“为”换高质量发展之“能”"
 
 def story_url(headline):
     return Article.objects.get(headline=headline).get_absolute_url()
-
-
-def visible_text(response):
-    return html.unescape(re.sub(r"<[^>]+>", "", response.content.decode()))
 
 
 def test_demo_loads_two_published_stories_in_their_section(demo):

@@ -9,17 +9,11 @@ from django.urls import reverse
 
 from archive.models import Article
 from tests.factories import ArticleFactory, full_story
+from tests.helpers import HIDDEN
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 DAY = datetime.date(2025, 1, 24)
-
-HIDDEN = {
-    "draft": {"draft": True},
-    "scheduled": {"scheduled": True},
-    "in review": {"status": Article.Status.REVIEW},
-    "withdrawn": {"status": Article.Status.WITHDRAWN},
-}
 
 
 def printed(day=DAY, page=1, name="要闻", **kwargs) -> Article:

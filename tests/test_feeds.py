@@ -23,19 +23,13 @@ from tests.factories import (
     SectionFactory,
     full_story,
 )
+from tests.helpers import HIDDEN
 
 pytestmark = pytest.mark.django_db
 
 SCHEMAS = Path(__file__).parent / "schemas"
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 HOST = "xianzhi.example.cn"
-
-HIDDEN = {
-    "draft": {"draft": True},
-    "scheduled": {"scheduled": True},
-    "in review": {"status": Article.Status.REVIEW},
-    "withdrawn": {"status": Article.Status.WITHDRAWN},
-}
 
 
 def read_feed(client, url):

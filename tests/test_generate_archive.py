@@ -36,7 +36,7 @@ from archive.models import (
 )
 from archive.text import body
 from tests.factories import full_story
-from tests.test_search_index import search_rows
+from tests.helpers import search_rows
 
 pytestmark = pytest.mark.django_db
 

@@ -35,7 +35,7 @@ from tests.factories import (
     SectionFactory,
     full_story,
 )
-from tests.test_admin import form_data
+from tests.helpers import form_data
 
 LIST = reverse("archive:story_list")
 SAMPLE = demo.PAGE  # the sample page as OCR gave it, kept in the repository

@@ -14,7 +14,7 @@ from django.urls import reverse
 from archive.models import Article, Contributor, Region, SearchDocument, SearchTokens
 from archive.search import documents
 from tests.factories import ArticleFactory
-from tests.test_admin import change_url, form_data
+from tests.helpers import change_url, form_data, search_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -60,19 +60,6 @@ def test_rebuild_recreates_every_document_and_the_indexes(client):
     assert all(story.get_absolute_url() in page for story in stories)
     if POSTGRES:
         assert gin_indexes() == {"search_vector_gin", "search_title_gin"}
-
-
-def search_rows() -> list[tuple]:
-    """Every story's document and, on PostgreSQL, its token vectors, as text."""
-    documents = list(SearchDocument.objects.order_by("article_id").values_list())
-    if not POSTGRES:
-        return documents
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT article_id, vector::text, title_vector::text "
-            "FROM archive_searchtokens ORDER BY article_id"
-        )
-        return documents + cursor.fetchall()
 
 
 @pytest.mark.skipif(not POSTGRES, reason="several writers at once is PostgreSQL's")

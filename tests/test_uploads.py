@@ -14,7 +14,7 @@ from PIL import ExifTags, Image, ImageCms, ImageFile
 from archive.admin.stories import PhotoInline
 from archive.models import Photo, uploads
 from tests.factories import PhotoFactory, full_story
-from tests.test_admin import CHANGELIST, add_inline_row, change_url, form_data, inline_prefix
+from tests.helpers import CHANGELIST, add_inline_row, change_url, form_data, inline_prefix
 
 pytestmark = pytest.mark.django_db
 

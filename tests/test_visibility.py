@@ -7,15 +7,9 @@ from django.utils import timezone
 from archive.caching.counts import region_story_counts
 from archive.models import Article
 from tests.factories import ArticleFactory, BylineFactory, ContributorFactory, full_story
+from tests.helpers import HIDDEN
 
 pytestmark = pytest.mark.django_db
-
-HIDDEN = {
-    "draft": {"draft": True},
-    "scheduled": {"scheduled": True},
-    "in review": {"status": Article.Status.REVIEW},
-    "withdrawn": {"status": Article.Status.WITHDRAWN},
-}
 
 
 @pytest.fixture(params=list(HIDDEN), ids=list(HIDDEN))

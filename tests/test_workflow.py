@@ -6,7 +6,6 @@ import re
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -20,15 +19,9 @@ from tests.factories import (
     PhotoFactory,
     full_story,
 )
-from tests.test_admin import form_data, inline_prefix
+from tests.helpers import CHANGELIST, change_url, form_data, inline_prefix
 
 pytestmark = pytest.mark.django_db
-
-CHANGELIST = reverse("admin:archive_article_changelist")
-
-
-def change_url(article) -> str:
-    return reverse("admin:archive_article_change", args=[article.pk])
 
 
 def text(response) -> str:
@@ -37,22 +30,6 @@ def text(response) -> str:
 
 def text_of(body: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", body))
-
-
-@pytest.fixture
-def member(django_user_model):
-    """A staff user in one of the roles the data migration created."""
-
-    def make(username: str, role: str):
-        user = django_user_model.objects.create_user(username, password="a-long-test-passphrase")
-        user.is_staff = True
-        user.save()
-        user.groups.add(Group.objects.get(name=role))
-        client = Client()
-        client.force_login(user)
-        return user, client
-
-    return make
 
 
 def save(client, article, **changes):

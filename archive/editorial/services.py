@@ -41,7 +41,19 @@ def contributor_for(*, name: str, kind: str | None = None) -> Contributor:
 
 
 @transaction.atomic
-def story_create(
+def story_create(*, user=None, **fields) -> Article:
+    """Create a story (``fields`` as ``_written_story`` takes them) with its regions,
+    bylines and photos, and its first history row. Refused unless ``user`` may add
+    stories, and give this one its status (a reporter: draft or review only)."""
+    status = fields.get("status", Article.Status.DRAFT)
+    roles.require(roles.can_add(user), roles.NO_ADD)
+    roles.require(status in roles.allowed_statuses(user), roles.NOT_PUBLISHER)
+    article = _written_story(user=user, **fields)
+    after_write([article], user=user, created=True)
+    return article
+
+
+def _written_story(
     *,
     headline: str,
     body: Sequence[tuple[str, str]],
@@ -61,15 +73,13 @@ def story_create(
     origin: str = Article.Origin.EDITOR,
     user=None,
 ) -> Article:
-    """Create a story with its regions, bylines and photos, and its first history row.
+    """The rows of a new story, with nothing that follows a write done yet.
 
-    ``body`` is a list of ("paragraph" | "subhead", text); ``regions`` a list of
-    (GB/T 2260 code, is_primary); ``bylines`` a list of (name, role) or (name, kind,
-    role); each photo a
-    dict with ``caption``, optional ``alt_text`` and ``credits`` as (name, kind, role).
+    ``body`` is a list of ``archive.text.body.Block`` or ("paragraph" | "subhead",
+    text); ``regions`` a list of (GB/T 2260 code, is_primary); ``bylines`` a list of
+    (name, role) or (name, kind, role); each photo a dict with ``caption``, optional
+    ``alt_text`` and ``credits`` as (name, kind, role).
     """
-    roles.require(roles.can_add(user), roles.NO_ADD)
-    roles.require(status in roles.allowed_statuses(user), roles.NOT_PUBLISHER)
     section = Section.objects.get_or_create(name=section_name)[0] if section_name else None
     article = Article(
         headline=headline,
@@ -124,7 +134,6 @@ def story_create(
             )
             for i, (name, kind, role) in enumerate(spec.get("credits", ()))
         )
-    after_write([article], user=user, created=True)
     return article
 
 
@@ -405,7 +414,7 @@ def page_import(
         created_by=user,
     )
     stories = [
-        story_create(
+        _written_story(
             headline=story.headline,
             kicker=story.kicker,
             subtitle=story.subtitle,
@@ -430,4 +439,5 @@ def page_import(
         for story in page.stories
     ]
     record.articles.set(stories)
+    after_write(stories, user=user, created=True)
     return record

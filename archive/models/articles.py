@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from archive.models import uploads
 from archive.text import body, pinyin
 
 from .contributors import Contributor
@@ -18,6 +17,7 @@ from .listings import StoryListing
 from .regions import Region
 from .search import indexed_match_count, indexed_matches
 from .slugs import unique_slug
+from .uploads import normalised_photo, validate_photo
 from .visibility import Status, public
 
 
@@ -364,7 +364,7 @@ class Photo(models.Model):
         "图片文件",
         upload_to="photos/%Y/%m/",
         blank=True,
-        validators=[uploads.validate_photo],
+        validators=[validate_photo],
         help_text="JPEG、PNG 或 WebP；上传时自动转正，并去除拍摄信息（EXIF、GPS 位置）。",
     )
     caption = models.TextField("图片说明", blank=True)
@@ -386,7 +386,7 @@ class Photo(models.Model):
     def save(self, *args, **kwargs):
         if self.image and not self.image._committed:
             # A new upload is stored once, upright and without its camera's metadata.
-            self.image = uploads.normalised_photo(self.image)
+            self.image = normalised_photo(self.image)
         super().save(*args, **kwargs)
 
     def credit_line(self) -> str:
