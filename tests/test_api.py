@@ -429,7 +429,9 @@ def test_openapi_document_is_valid_and_describes_every_endpoint(client):
     document = response.json()
     validate(document)
     assert document["info"]["title"] == "县志 API"
-    assert set(document["paths"]) == {STORIES, "/api/stories/{id}/", REGIONS}
+    suggest = reverse("api:region-suggest")
+    assert set(document["paths"]) == {STORIES, "/api/stories/{id}/", REGIONS, suggest}
+    assert [p["name"] for p in document["paths"][suggest]["get"]["parameters"]] == ["q"]
     parameters = {p["name"] for p in document["paths"][STORIES]["get"]["parameters"]}
     assert parameters == {
         "region",
@@ -496,7 +498,7 @@ def cases(operation, story_ids):
 def test_generated_requests_find_no_server_error_and_no_hidden_story(api_schema):
     story_ids = list(Article.objects.values_list("pk", flat=True))
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) == 3
+    assert len(operations) == 4
 
     for operation in operations:
 

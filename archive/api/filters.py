@@ -10,9 +10,11 @@ from archive.public.filters import ContributorFilter, RegionFilter, SearchFilter
 
 # What the OpenAPI document says of each filter, after its label.
 DESCRIPTIONS = {
-    "region": "六位行政区划代码或地区拼音，如 330802 或 kecheng；市、省包括下属各县（市、区）。",
+    "region": "地区名称、简称（繁体亦可）、六位行政区划代码或拼音，如 柯城区、柯城、330802 或 "
+    "kecheng；市、省包括下属各县（市、区）。多个地区同名时返回 400，并列出可选的地区。",
     "section": "栏目的拼音标识（报道 section 里的 slug）。",
-    "author": "作者的拼音标识（报道 bylines 里的 slug），如 zhang-wei。",
+    "author": "作者姓名（繁体亦可）或拼音标识（报道 bylines 里的 slug），如 郑晨 或 zheng-chen；"
+    "同名者返回 400，并列出各人的拼音标识。",
     "q": "空格分开的每个词都须出现在报道中；繁体、全角输入也能查到。",
     "date_after": "发布日期不早于这一天（YYYY-MM-DD，1900 至 2100 年）。",
     "date_before": "发布日期不晚于这一天（YYYY-MM-DD，1900 至 2100 年）。",

@@ -139,6 +139,17 @@ class RegionSerializer(serializers.Serializer):
         return self.context["request"].build_absolute_uri(path)
 
 
+class RegionSuggestionSerializer(serializers.Serializer):
+    """输入提示中的一个地区。"""
+
+    code = serializers.CharField()
+    name = serializers.CharField()
+    short_name = serializers.CharField()
+    slug = serializers.CharField()
+    level = serializers.ChoiceField(choices=Region.Level.choices)
+    parent = serializers.CharField(source="parent.name", default="", help_text="上级地区的名称。")
+
+
 class CitySerializer(RegionSerializer):
     """地级市及其下属县级行政区。"""
 

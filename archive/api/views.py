@@ -2,7 +2,12 @@
 
 from django.conf import settings
 from django.http import Http404, JsonResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import exceptions, generics, serializers
 from rest_framework.response import Response
 
@@ -13,7 +18,12 @@ from archive.public.regions import counted_tree
 
 from .filters import StoryFilterBackend
 from .pagination import StoryCursorPagination
-from .serializers import ProvinceSerializer, StoryDetailSerializer, StoryListSerializer
+from .serializers import (
+    ProvinceSerializer,
+    RegionSuggestionSerializer,
+    StoryDetailSerializer,
+    StoryListSerializer,
+)
 
 DETAIL = inline_serializer("Detail", fields={"detail": serializers.CharField()})
 THROTTLED = OpenApiResponse(DETAIL, description="请求过于频繁；Retry-After 头给出需等待的秒数。")
@@ -111,6 +121,36 @@ class RegionTree(generics.GenericAPIView):
     def get(self, request, *args, **kwargs):
         provinces = counted_tree(counts.region_story_counts(), self.get_queryset())
         return Response(self.get_serializer(provinces, many=True).data)
+
+
+class RegionSuggestions(generics.GenericAPIView):
+    """Regions for the region box as the reader types: those whose name, short name,
+    pinyin or code begins with ``q`` (Traditional and full-width input folded)."""
+
+    serializer_class = RegionSuggestionSerializer
+    pagination_class = None
+    LIMIT = 10
+
+    class Typed(serializers.Serializer):
+        # DRF's CharField also refuses NUL and lone surrogates, which the database would.
+        q = serializers.CharField(required=False, allow_blank=True, max_length=50)
+
+    @extend_schema(
+        summary="地区输入提示",
+        description="名称、简称、拼音或代码以 q 开头的地区，最多 10 个，按代码排列。",
+        parameters=[
+            OpenApiParameter(
+                "q", str, description="已输入的文字，如 柯、ke 或 3308（最多 50 个字）。"
+            )
+        ],
+        responses={200: RegionSuggestionSerializer(many=True), 400: DETAIL, 429: THROTTLED},
+    )
+    def get(self, request, *args, **kwargs):
+        typed = self.Typed(data=request.query_params)
+        typed.is_valid(raise_exception=True)
+        found = Region.objects.suggested(typed.validated_data.get("q", ""))
+        regions = found.select_related("parent")[: self.LIMIT]
+        return Response(self.get_serializer(regions, many=True).data)
 
 
 def not_found(request, *args, **kwargs):

@@ -1,8 +1,10 @@
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from archive.text import pinyin
+from archive.text.folding import fold
 
 from .slugs import unique_slug
 
@@ -10,6 +12,16 @@ from .slugs import unique_slug
 class ContributorQuerySet(models.QuerySet):
     def by_pinyin(self):
         return self.order_by("sort_key", "pk")
+
+    def named(self, value: str) -> "ContributorQuerySet":
+        """The contributors a reader means by ``value``: a slug (zheng-chen) or a name
+        (郑晨; Traditional or full-width input folded), oldest record first. Several
+        when namesakes share it."""
+        value = (value or "").strip()
+        folded = fold(value)
+        if not folded:
+            return self.none()
+        return self.filter(Q(slug=folded) | Q(name__in={value, folded})).order_by("pk")
 
 
 class Contributor(models.Model):
@@ -42,7 +54,11 @@ class Contributor(models.Model):
         verbose_name = "作者/供稿方"
         verbose_name_plural = "作者/供稿方"
         ordering = ["sort_key", "pk"]
-        indexes = [models.Index(fields=["sort_key", "id"], name="contributor_pinyin_idx")]
+        indexes = [
+            models.Index(fields=["sort_key", "id"], name="contributor_pinyin_idx"),
+            # Readers name authors: /stories/?author=郑晨, and the importer's namesakes.
+            models.Index(fields=["name", "id"], name="contributor_name_idx"),
+        ]
 
     def __str__(self):
         return f"{self.name}（{self.description}）" if self.description else self.name

@@ -1,6 +1,9 @@
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
+
+from archive.text.folding import fold
 
 
 class RegionQuerySet(models.QuerySet):
@@ -10,13 +13,37 @@ class RegionQuerySet(models.QuerySet):
     def counties(self):
         return self.filter(level=Region.Level.COUNTY)
 
+    def named(self, value: str) -> "RegionQuerySet":
+        """The regions a reader means by ``value``: a six-digit code, a pinyin slug, or
+        a full or short Chinese name (柯城区, 柯城; Traditional or full-width input
+        folded, 柯城區). Several when regions share the name, none when nothing fits."""
+        value = (value or "").strip()
+        folded = fold(value)
+        if not folded:
+            return self.none()
+        if folded.isascii():
+            field = "code" if folded.isdigit() else "slug"
+            return self.filter(**{field: folded})
+        names = {value, folded}
+        return self.filter(Q(name__in=names) | Q(short_name__in=names))
+
+    def suggested(self, value: str) -> "RegionQuerySet":
+        """Regions whose name, short name, pinyin slug or code begins with what the
+        reader has typed so far (folded as ``named`` folds it), in code order."""
+        folded = fold((value or "").strip())
+        if not folded:
+            return self.none()
+        if folded.isascii():
+            field = "code" if folded.isdigit() else "slug"
+            return self.filter(**{f"{field}__startswith": folded}).order_by("code")
+        return self.filter(Q(name__startswith=folded) | Q(short_name__startswith=folded)).order_by(
+            "code"
+        )
+
     def lookup(self, value: str):
-        """The region named by a six-digit code or a slug, or None."""
-        value = (value or "").strip().lower()
-        if not value:
-            return None
-        field = "code" if value.isdigit() else "slug"
-        return self.filter(**{field: value}).first()
+        """The one region ``value`` names (``named``), or None: unknown or ambiguous."""
+        found = list(self.named(value)[:2])
+        return found[0] if len(found) == 1 else None
 
     def tree(self) -> list["Region"]:
         """These regions as a tree, in code order, in one query: those whose parent is

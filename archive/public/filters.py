@@ -5,6 +5,7 @@ import datetime
 import django_filters
 from django import forms
 from django.forms.utils import flatatt
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -18,28 +19,88 @@ EARLIEST_DATE = datetime.date(1900, 1, 1)
 LATEST_DATE = datetime.date(2100, 12, 31)
 
 
-class RegionField(forms.CharField):
-    """A region given by its six-digit code or its pinyin slug."""
+class NamedField(forms.CharField):
+    """A record a reader names in words. A name several records share is an error that
+    lists them, and ``found`` keeps them so the page can offer each as a link
+    (``choice_value`` is what picking one puts in the field); never a guess."""
+
+    noun = ""
+    unknown = ""
+    MAX_CHOICES = 20
+
+    def candidates(self, value: str):
+        raise NotImplementedError
+
+    def choice_label(self, obj) -> str:
+        raise NotImplementedError
+
+    def choice_value(self, obj) -> str:
+        raise NotImplementedError
 
     def clean(self, value):
         value = super().clean(value)
-        if not value:
+        self.found = []
+        if not value or not value.strip():
             return None
-        region = Region.objects.lookup(value)
-        if region is None:
-            raise forms.ValidationError("没有找到这个地区，请填写六位行政区划代码或地区拼音。")
-        return region
+        found = list(self.candidates(value)[: self.MAX_CHOICES + 1])
+        if not found:
+            raise forms.ValidationError(self.unknown, code="unknown")
+        if len(found) == 1:
+            return found[0]
+        self.found = found[: self.MAX_CHOICES]
+        self.prompt = f"有不止一个{self.noun}叫“{value.strip()}”，请选择："
+        more = "等" if len(found) > self.MAX_CHOICES else ""
+        listed = "、".join(self.choice_label(obj) for obj in self.found)
+        raise forms.ValidationError(f"{self.prompt}{listed}{more}。", code="ambiguous")
 
 
-class ContributorField(forms.CharField):
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return None
-        contributor = Contributor.objects.filter(slug=value.strip().lower()).first()
-        if contributor is None:
-            raise forms.ValidationError("没有找到这位作者。")
-        return contributor
+class SuggestedInput(forms.TextInput):
+    """A text box whose suggestions the page fills as the reader types
+    (``static/js/suggest.js``, from ``suggest_url``)."""
+
+    def __init__(self, suggest_url: str, attrs=None):
+        super().__init__(attrs)
+        self.suggest_url = suggest_url
+
+    def render(self, name, value, attrs=None, renderer=None):
+        options = f"{name}-suggestions"
+        attrs = {**(attrs or {}), "list": options, "data-suggest": self.suggest_url}
+        attrs["autocomplete"] = "off"
+        box = super().render(name, value, attrs, renderer)
+        return format_html('{}<datalist id="{}"></datalist>', box, options)
+
+
+class RegionField(NamedField):
+    """A region given by its name (全称 or 简称, Traditional too), code or pinyin slug."""
+
+    noun = "地区"
+    unknown = "没有找到这个地区：请填写地区名称（如 柯城区、柯城）、六位行政区划代码或拼音。"
+
+    def candidates(self, value):
+        return Region.objects.named(value).select_related("parent").order_by("code")
+
+    def choice_label(self, region) -> str:
+        within = f"{region.parent.name}，" if region.parent else ""
+        return f"{region.name}（{within}{region.code}）"
+
+    def choice_value(self, region) -> str:
+        return region.code
+
+
+class ContributorField(NamedField):
+    """A contributor given by name (namesakes: a choice) or by slug."""
+
+    noun = "作者"
+    unknown = "没有找到这位作者：请填写作者姓名或拼音标识。"
+
+    def candidates(self, value):
+        return Contributor.objects.named(value)
+
+    def choice_label(self, contributor) -> str:
+        return f"{contributor.name}（{contributor.description or contributor.slug}）"
+
+    def choice_value(self, contributor) -> str:
+        return contributor.slug
 
 
 class SearchField(forms.CharField):
@@ -125,7 +186,11 @@ class PlainSelect(forms.Select):
 
 
 class StoryFilter(django_filters.FilterSet):
-    region = RegionFilter(label="地区", max_length=50)
+    region = RegionFilter(
+        label="地区",
+        max_length=50,
+        widget=SuggestedInput(reverse_lazy("api:region-suggest"), {"placeholder": "如 柯城区"}),
+    )
     section = django_filters.ModelChoiceFilter(
         label="栏目",
         queryset=Section.objects.all(),

@@ -90,6 +90,7 @@ def story_list(request):
     query = data.get("q") or Query()
     if query:
         _mark_matches(page, query)
+    _offer_choices(filterset, request.GET)
     return render(
         request,
         "archive/story_list.html",
@@ -101,6 +102,19 @@ def story_list(request):
             "page_query": _query_without(request.GET),
         },
     )
+
+
+def _offer_choices(filterset, data: QueryDict) -> None:
+    """For a name several regions or authors share, each of them as a link that picks it
+    (the field's ``choice_links``, shown under its error)."""
+    for name, field in filterset.form.fields.items():
+        links = []
+        for obj in getattr(field, "found", ()):
+            query = data.copy()
+            query[name] = field.choice_value(obj)
+            query.pop("cursor", None)
+            links.append({"label": field.choice_label(obj), "query": query.urlencode()})
+        field.choice_links = links
 
 
 def _mark_matches(page, query: Query) -> None:

@@ -79,3 +79,21 @@ def test_pages_fit_the_viewport_without_sideways_scrolling(live_server, page, ar
         width = page.evaluate("document.documentElement.scrollWidth")
         viewport = page.evaluate("window.innerWidth")
         assert width <= viewport + 1, f"{path}: {width}px wide in a {viewport}px window"
+
+
+def test_the_region_box_suggests_names_and_takes_one(live_server, page, archive):
+    page.goto(live_server.url + "/stories/")
+    box = page.locator("input[name=region]")
+    box.fill("柯")
+    box.press_sequentially("城")  # as a reader types: the suggestions follow
+    options = page.locator("#region-suggestions option")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#region-suggestions option')]"
+        ".some(o => o.value === '柯城区')"
+    )
+    assert "衢州市" in options.first.get_attribute("label")
+    box.fill("柯城区")
+    page.get_by_role("button", name="筛选").click()
+    page.wait_for_url(re.compile(r"region="))
+    assert page.get_by_role("link", name=KECHENG).count() == 1
+    assert page.locator(".error").count() == 0
