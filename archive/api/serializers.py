@@ -118,14 +118,19 @@ class StoryDetailSerializer(StoryListSerializer):
         read_only_fields = fields
 
 
-class RegionSerializer(serializers.Serializer):
-    """县级行政区（区、县、县级市）：地区树的末梢。"""
+class RegionNamesSerializer(serializers.Serializer):
+    """一个地区的代码、名称、拼音与级别。"""
 
     code = serializers.CharField()
     name = serializers.CharField()
     short_name = serializers.CharField()
     slug = serializers.CharField()
     level = serializers.ChoiceField(choices=Region.Level.choices)
+
+
+class RegionSerializer(RegionNamesSerializer):
+    """县级行政区（区、县、县级市）：地区树的末梢。"""
+
     story_count = serializers.IntegerField(
         help_text="这一地区（含下属地区）公开报道的篇数，定时更新，可能稍有滞后。"
     )
@@ -139,14 +144,9 @@ class RegionSerializer(serializers.Serializer):
         return self.context["request"].build_absolute_uri(path)
 
 
-class RegionSuggestionSerializer(serializers.Serializer):
+class RegionSuggestionSerializer(RegionNamesSerializer):
     """输入提示中的一个地区。"""
 
-    code = serializers.CharField()
-    name = serializers.CharField()
-    short_name = serializers.CharField()
-    slug = serializers.CharField()
-    level = serializers.ChoiceField(choices=Region.Level.choices)
     parent = serializers.CharField(source="parent.name", default="", help_text="上级地区的名称。")
 
 
