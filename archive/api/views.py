@@ -27,13 +27,15 @@ from .serializers import (
 
 DETAIL = inline_serializer("Detail", fields={"detail": serializers.CharField()})
 THROTTLED = OpenApiResponse(DETAIL, description="请求过于频繁；Retry-After 头给出需等待的秒数。")
+ERRORS_BY_PARAMETER = {
+    "type": "object",
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+}
 INVALID_FILTERS = OpenApiResponse(
-    {
-        "type": "object",
-        "additionalProperties": {"type": "array", "items": {"type": "string"}},
-    },
+    ERRORS_BY_PARAMETER,
     description="参数无效：每个出错的参数（含 cursor）及其错误说明，与 /stories/ 的提示相同。",
 )
+INVALID_QUERY = OpenApiResponse(ERRORS_BY_PARAMETER, description="参数无效：q 及其错误说明。")
 
 
 class StoryList(generics.ListAPIView):
@@ -143,7 +145,11 @@ class RegionSuggestions(generics.GenericAPIView):
                 "q", str, description="已输入的文字，如 柯、ke 或 3308（最多 50 个字）。"
             )
         ],
-        responses={200: RegionSuggestionSerializer(many=True), 400: DETAIL, 429: THROTTLED},
+        responses={
+            200: RegionSuggestionSerializer(many=True),
+            400: INVALID_QUERY,
+            429: THROTTLED,
+        },
     )
     def get(self, request, *args, **kwargs):
         typed = self.Typed(data=request.query_params)
