@@ -176,10 +176,17 @@ def test_saving_and_deleting_photos_and_stories(editor):
     photo.caption = "新的图说"
     with one_write():
         services.photo_save(photo=photo, user=editor)
+    assert Photo.objects.get(pk=photo.pk).caption == "新的图说"
+    assert story.history.latest("history_date").history_change_reason == "修改图片"
     with one_write():
-        services.photos_delete(photos=[photo], user=editor)
+        assert services.photos_delete(photos=[photo], user=editor) == 1
+    assert story.photos.count() == 1 and not Photo.objects.filter(pk=photo.pk).exists()
+    assert story.history.latest("history_date").history_change_reason == "删除图片"
+    chosen = Article.objects.filter(pk=story.pk)
     with one_write():
-        services.stories_delete(stories=Article.objects.filter(pk=story.pk), user=editor)
+        assert services.stories_delete(stories=chosen, user=editor) == 1
+    assert not Article.objects.filter(pk=story.pk).exists()
+    assert not StoryListing.objects.filter(article_id=story.pk).exists()
 
 
 def test_renaming_a_contributor_rewrites_the_documents_naming_them(
