@@ -16,12 +16,12 @@ class FollowsWrites:
         if self.renamed and change and {"name", "short_name"} & set(form.changed_data):
             services.names_changed(**{self.renamed: obj})
         else:
-            after_write(user=request.user)
+            after_write()
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        after_write(user=request.user)
+        after_write()
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        after_write(user=request.user)
+        after_write()

@@ -6,6 +6,11 @@ from django.urls import reverse
 from archive.text.folding import fold
 
 
+def _ascii_field(typed: str) -> str:
+    """What a reader's ASCII input names: digits a code, letters a pinyin slug."""
+    return "code" if typed.isdigit() else "slug"
+
+
 class RegionQuerySet(models.QuerySet):
     def cities(self):
         return self.filter(level=Region.Level.CITY)
@@ -22,8 +27,7 @@ class RegionQuerySet(models.QuerySet):
         if not folded:
             return self.none()
         if folded.isascii():
-            field = "code" if folded.isdigit() else "slug"
-            return self.filter(**{field: folded})
+            return self.filter(**{_ascii_field(folded): folded})
         names = {value, folded}
         return self.filter(Q(name__in=names) | Q(short_name__in=names))
 
@@ -34,8 +38,7 @@ class RegionQuerySet(models.QuerySet):
         if not folded:
             return self.none()
         if folded.isascii():
-            field = "code" if folded.isdigit() else "slug"
-            return self.filter(**{f"{field}__startswith": folded}).order_by("code")
+            return self.filter(**{f"{_ascii_field(folded)}__startswith": folded}).order_by("code")
         return self.filter(Q(name__startswith=folded) | Q(short_name__startswith=folded)).order_by(
             "code"
         )
