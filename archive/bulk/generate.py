@@ -10,6 +10,7 @@ transaction, with secondary indexes and foreign keys deferred for big loads
 from collections import deque
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max, Min
@@ -53,6 +54,14 @@ TABLES = [
     (Credit, "credits", gen.CREDIT_COLUMNS),
     (StoryListing, "listings", gen.LISTING_COLUMNS),
 ]
+
+
+# Other provinces the synthetic paper writes about now and then: 上海, 安徽, 江西.
+AWAY_PROVINCES = ["310000", "340000", "360000"]
+
+
+def home_prefix() -> str:
+    return settings.ARCHIVE_HOME_PROVINCE[:2]
 
 
 class NoCounties(Exception):
@@ -140,21 +149,29 @@ def world(seed: int, count: int) -> gen.World:
     synthetic = Contributor.objects.filter(description=gen.SYNTHETIC_MARK)
     if synthetic.count() < count:
         create_contributors(seed, count, synthetic)
+    home = Region.objects.current().filter(code=f"{home_prefix()}0000").first()
+    if home is None:
+        raise NoCounties
+    provinces = [home, *Region.objects.current().provinces().filter(code__in=AWAY_PROVINCES)]
     counties = [
         {
             "id": r.pk,
             "name": r.name,
             "short_name": r.short_name,
+            "first_year": r.first_year,
+            "last_year": r.last_year,
+            "home": r.code[:2] == home.code[:2],
             "city": {"name": r.parent.name, "short_name": r.parent.short_name},
         }
-        for r in Region.objects.counties().select_related("parent").order_by("code")
+        for province in provinces
+        for r in Region.objects.counties().within(province).select_related("parent")
     ]
     if not counties:
         raise NoCounties
     kinds = synthetic.order_by("pk").values_list("pk", "kind")
     return gen.World(
         counties=counties,
-        ancestors=Region.objects.ancestors(),
+        placement=Region.objects.placement(),
         section_ids=list(
             Section.objects.filter(name__in=corpus.SECTIONS)
             .order_by("pk")
@@ -171,7 +188,10 @@ def create_contributors(seed: int, count: int, synthetic) -> None:
     """Add the synthetic contributors this database lacks (the list is prefix-stable)."""
     existing = synthetic.count()
     taken = set(Contributor.objects.values_list("slug", flat=True))
-    counties = [(r.name, r.short_name) for r in Region.objects.counties()]
+    counties = [
+        (r.name, r.short_name)
+        for r in Region.objects.counties().current().filter(code__startswith=home_prefix())
+    ]
     rows = [
         Contributor(
             **row | {"slug": first_free(row["slug"], taken)}, description=gen.SYNTHETIC_MARK

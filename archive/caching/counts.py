@@ -8,7 +8,7 @@ Each is made by one request at a time and served stale while remade
 from django.conf import settings
 
 from archive.caching import remaking
-from archive.models import Article, Region, StoryListing
+from archive.models import Article, StoryListing
 
 
 def cached(key: str, compute):
@@ -16,14 +16,13 @@ def cached(key: str, compute):
     return remaking.cached(f"archive:count:{key}", compute, settings.ARCHIVE_COUNT_CACHE_SECONDS)
 
 
-def _region_story_counts() -> dict[str, int]:
-    by_id = StoryListing.objects.public_counts(StoryListing.Facet.REGION)
-    codes = dict(Region.objects.values_list("pk", "code"))
-    return {codes[pk]: n for pk, n in by_id.items() if pk in codes}
+def _region_story_counts() -> dict[int, int]:
+    return StoryListing.objects.public_counts(StoryListing.Facet.REGION)
 
 
-def region_story_counts() -> dict[str, int]:
-    """Public stories per region code; a city or the province counts its counties' too."""
+def region_story_counts() -> dict[int, int]:
+    """Public stories per region id, as its list shows them: a city or a province counts
+    its counties' too, a region the stories of those whose area it took over."""
     return cached("regions", _region_story_counts)
 
 

@@ -1,5 +1,6 @@
 """Keeping ``StoryListing`` rows in step with the stories they index."""
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -13,12 +14,19 @@ def rows_for(article_ids: Iterable[int]) -> list[StoryListing]:
     """The listing rows the given stories should have, from their current data."""
     article_ids = list(article_ids)
     published = dict(Article.objects.filter(pk__in=article_ids).values_list("pk", "published_at"))
-    ancestors = Region.objects.ancestors()
+    placement = Region.objects.placement()
     wanted: set[tuple[int, int, int]] = set()
+    inherited: set[tuple[int, int]] = set()
+    filed = defaultdict(list)
     for article_id, region_id in ArticleRegion.objects.filter(
         article_id__in=article_ids
     ).values_list("article_id", "region_id"):
-        wanted.update((article_id, Facet.REGION, r) for r in ancestors[region_id])
+        filed[article_id].append(region_id)
+    for article_id, region_ids in filed.items():
+        for region_id, heir in placement.rows(region_ids):
+            wanted.add((article_id, Facet.REGION, region_id))
+            if heir:
+                inherited.add((article_id, region_id))
     for article_id, contributor_id in Credit.objects.filter(article_id__in=article_ids).values_list(
         "article_id", "contributor_id"
     ):
@@ -33,6 +41,7 @@ def rows_for(article_ids: Iterable[int]) -> list[StoryListing]:
             facet=facet,
             subject_id=subject,
             published_at=published[article_id],
+            inherited=facet == Facet.REGION and (article_id, subject) in inherited,
         )
         for article_id, facet, subject in sorted(wanted)
     ]

@@ -2,7 +2,7 @@ from .articles import Article, ArticleRegion, Credit, Photo, Section
 from .contributors import Contributor
 from .imports import PageImport
 from .listings import StoryListing
-from .regions import Region
+from .regions import Region, RegionName, RegionSuccession
 from .search import SearchDocument, SearchTokens
 from .versions import ContentVersion
 
@@ -15,6 +15,8 @@ __all__ = [
     "PageImport",
     "Photo",
     "Region",
+    "RegionName",
+    "RegionSuccession",
     "SearchDocument",
     "SearchTokens",
     "Section",

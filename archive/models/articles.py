@@ -157,9 +157,14 @@ class ArticleQuerySet(models.QuerySet):
             functools.reduce(operator.or_, (Q(**{f"{n}__gt": title_length}) for n in names))
         )
 
-    def in_region(self, region: Region, *, unpublished: bool = False):
-        """Stories about ``region`` or any region inside it (a city includes its counties)."""
-        return self._listed(StoryListing.Facet.REGION, region.pk, unpublished)
+    def in_region(self, region: Region, *, unpublished: bool = False, only_filed: bool = False):
+        """Stories about ``region`` or any region inside it (a city includes its counties),
+        and those filed under the regions whose area it took over, marked ``via_heir``
+        (a 江干区 story on 上城区's list); ``only_filed``: only those filed under it."""
+        extra = {"listings__inherited": False} if only_filed else {}
+        return self._listed(StoryListing.Facet.REGION, region.pk, unpublished, **extra).annotate(
+            via_heir=F("listings__inherited")
+        )
 
     def bylined(self, contributor: Contributor, *, unpublished: bool = False):
         return self._listed(StoryListing.Facet.BYLINE, contributor.pk, unpublished)
@@ -168,11 +173,11 @@ class ArticleQuerySet(models.QuerySet):
         """Stories with a photo credited to ``contributor``."""
         return self._listed(StoryListing.Facet.PHOTO, contributor.pk, unpublished)
 
-    def _listed(self, facet, subject_id: int, unpublished: bool):
+    def _listed(self, facet, subject_id: int, unpublished: bool, **extra):
         # All conditions in one filter() so they share one join of the listing index;
         # the first listing filter also supplies the sort keys, so pages are read in
         # that index's order. Public lists stop at "now" so scheduled rows cost nothing.
-        conditions = {"listings__facet": facet, "listings__subject_id": subject_id}
+        conditions = {"listings__facet": facet, "listings__subject_id": subject_id, **extra}
         if not unpublished:
             conditions["listings__published_at__lte"] = timezone.now()
         queryset = self.filter(**conditions)

@@ -22,7 +22,8 @@ class StoryListing(models.Model):
     """Derived rows that make every region, byline and photo-credit list one index scan.
 
     One row per story and per region it is about (with that region's city and
-    province), per byline contributor and per photo contributor, carrying the
+    province, and the regions that later took its area over, ``inherited``), per
+    byline contributor and per photo contributor, carrying the
     story's publication time. "Newest stories of 柯城区" is then a range scan of
     one index, whatever the size of the archive. Never edited by hand: rebuilt
     from the story by ``archive.editorial.listings.refresh`` on every write path, or in
@@ -41,6 +42,9 @@ class StoryListing(models.Model):
         "archive.Article", on_delete=models.CASCADE, related_name="listings", db_index=False
     )
     published_at = models.DateTimeField(null=True)
+    # A region row the story has because its region's area was taken over by this one
+    # (a 江干区 story on 上城区's list), not because it was filed under it.
+    inherited = models.BooleanField(default=False)
 
     objects = StoryListingQuerySet.as_manager()
 

@@ -1,7 +1,12 @@
+"""The gazetteer: every division of China since 1980, its names over time, its
+parents and its successors (``archive/gazetteer/``, loaded by migration 0017)."""
+
+from django.conf import settings
 from django.core.validators import RegexValidator
-from django.db import models
-from django.db.models import Q
+from django.db import connection, models
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from archive.text.folding import fold
 
@@ -11,6 +16,10 @@ def _ascii_field(typed: str) -> str:
     return "code" if typed.isdigit() else "slug"
 
 
+def home_province_code() -> str:
+    return settings.ARCHIVE_HOME_PROVINCE
+
+
 class RegionQuerySet(models.QuerySet):
     def cities(self):
         return self.filter(level=Region.Level.CITY)
@@ -18,10 +27,42 @@ class RegionQuerySet(models.QuerySet):
     def counties(self):
         return self.filter(level=Region.Level.COUNTY)
 
+    def provinces(self):
+        return self.filter(level=Region.Level.PROVINCE)
+
+    def current(self):
+        """Divisions in use today."""
+        return self.filter(last_year__isnull=True)
+
+    def valid_in(self, year: int):
+        """Divisions whose code and name were in the lists of ``year`` (a division is
+        valid for part of its first and last year: the data has years, not days)."""
+        return self.filter(Q(last_year__isnull=True) | Q(last_year__gte=year), first_year__lte=year)
+
+    def within(self, province: "Region"):
+        """``province`` and the divisions under it, at any time (their codes begin with
+        its two digits; the few that moved province are under their last one)."""
+        return self.filter(code__startswith=province.code[:2])
+
+    def home_province(self) -> "Region | None":
+        return self.current().filter(code=home_province_code()).first()
+
+    def by_code(self, code: str, *, year: int | None = None) -> "Region | None":
+        """The division ``code`` names in ``year`` (today when None): a code reused for
+        another place (330502: 城区 1983–1988, 吴兴区 since 2003) names the one valid
+        then, or the newest."""
+        found = sorted(self.filter(code=code), key=lambda r: r.first_year, reverse=True)
+        if year is not None:
+            for region in found:
+                if region.valid_in_year(year):
+                    return region
+        return found[0] if found else None
+
     def named(self, value: str) -> "RegionQuerySet":
         """The regions a reader means by ``value``: a six-digit code, a pinyin slug, or
-        a full or short Chinese name (柯城区, 柯城; Traditional or full-width input
-        folded, 柯城區). Several when regions share the name, none when nothing fits."""
+        a full or short Chinese name, today's or a former one (柯城区, 柯城, 江干区,
+        萧山市; Traditional or full-width input folded, 柯城區). Full names win over
+        short ones. Several when regions share the name, none when nothing fits."""
         value = (value or "").strip()
         folded = fold(value)
         if not folded:
@@ -29,29 +70,37 @@ class RegionQuerySet(models.QuerySet):
         if folded.isascii():
             return self.filter(**{_ascii_field(folded): folded})
         names = {value, folded}
-        return self.filter(Q(name__in=names) | Q(short_name__in=names))
+        full = RegionName.objects.filter(region=OuterRef("pk"), name__in=names)
+        short = RegionName.objects.filter(region=OuterRef("pk"), short_name__in=names)
+        by_full = self.filter(Exists(full))
+        return by_full if by_full.exists() else self.filter(Exists(short))
 
     def suggested(self, value: str) -> "RegionQuerySet":
-        """Regions whose name, short name, pinyin slug or code begins with what the
-        reader has typed so far (folded as ``named`` folds it), in code order."""
+        """Regions whose name (today's or a former one), short name, pinyin slug or code
+        begins with what the reader has typed so far (folded as ``named`` folds it):
+        today's divisions first, then in code order."""
         folded = fold((value or "").strip())
         if not folded:
             return self.none()
         if folded.isascii():
-            return self.filter(**{f"{_ascii_field(folded)}__startswith": folded}).order_by("code")
-        return self.filter(Q(name__startswith=folded) | Q(short_name__startswith=folded)).order_by(
-            "code"
-        )
+            found = self.filter(**{f"{_ascii_field(folded)}__startswith": folded})
+        else:
+            names = RegionName.objects.filter(
+                Q(name__startswith=folded) | Q(short_name__startswith=folded),
+                region=OuterRef("pk"),
+            )
+            found = self.filter(Exists(names))
+        return found.order_by(models.F("last_year").desc(nulls_first=True), "code", "first_year")
 
     def lookup(self, value: str):
-        """The one region ``value`` names (``named``), or None: unknown or ambiguous."""
-        found = list(self.named(value)[:2])
-        return found[0] if len(found) == 1 else None
+        """The one region ``value`` names (``named`` and ``Region.chosen``), or None:
+        unknown or ambiguous."""
+        return Region.chosen(list(self.named(value)[:20]))
 
     def tree(self) -> list["Region"]:
         """These regions as a tree, in code order, in one query: those whose parent is
         not among them, each region with its ``subregions`` (a list)."""
-        regions = list(self.order_by("code"))
+        regions = list(self.order_by("code", "first_year"))
         below: dict[int | None, list[Region]] = {region.pk: [] for region in regions}
         roots = []
         for region in regions:
@@ -60,41 +109,100 @@ class RegionQuerySet(models.QuerySet):
         return roots
 
     def ancestors(self) -> dict[int, list[int]]:
-        """Each region's id with the ids of itself and every region containing it, as
-        its code says (a county's city and province share its leading digits)."""
-        regions = list(self.model.objects.values_list("id", "code", "level"))
-        by_code = {code: pk for pk, code, _ in regions}
-        prefixes = {
-            Region.Level.PROVINCE: (2,),
-            Region.Level.CITY: (2, 4),
-            Region.Level.COUNTY: (2, 4),
-        }
+        """Each region's id with the ids of itself and every region containing it, by
+        its parent (the one it had last: a county under a 地区 stays under it)."""
+        parents = dict(self.model.objects.values_list("id", "parent_id"))
         found = {}
-        for pk, code, level in regions:
-            above = {pk}
-            for length in prefixes[level]:
-                parent = by_code.get(code[:length].ljust(6, "0"))
-                if parent:
-                    above.add(parent)
+        for pk in parents:
+            above, at = [], pk
+            while at is not None and at not in above:
+                above.append(at)
+                at = parents.get(at)
             found[pk] = sorted(above)
         return found
 
+    def placement(self) -> "Placement":
+        """Where a story filed under each region is listed (two queries, for any number
+        of stories)."""
+        return Placement(self.ancestors(), self.heirs())
+
+    def heirs(self) -> dict[int, set[int]]:
+        """Each region that ended with its area taken over whole, with the regions that
+        took it over, directly or down a chain (萧山县 → 萧山市 → 萧山市 → 萧山区); a
+        part of the area moving while the region lived on is not a takeover."""
+        direct: dict[int, set[int]] = {}
+        for before, after in RegionSuccession.objects.filter(partial=False).values_list(
+            "predecessor_id", "successor_id"
+        ):
+            direct.setdefault(before, set()).add(after)
+        found = {}
+        for start in direct:
+            seen, pending = set(), list(direct[start])
+            while pending:
+                at = pending.pop()
+                if at not in seen and at != start:
+                    seen.add(at)
+                    pending.extend(direct.get(at, ()))
+            found[start] = seen
+        return found
+
+
+class Placement:
+    """Where a story filed under a region is listed: under the region and every region
+    containing it (``filed``), and under the regions that later took its area over,
+    with theirs (``inherited``: a 2015 江干区 story is on 上城区's and 钱塘区's lists,
+    marked as printed under 江干区)."""
+
+    def __init__(self, ancestors: dict[int, list[int]], heirs: dict[int, set[int]]):
+        self.ancestors, self.heirs = ancestors, heirs
+
+    def filed(self, region_id: int) -> list[int]:
+        return self.ancestors[region_id]
+
+    def inherited(self, region_id: int) -> set[int]:
+        found = set()
+        for heir in self.heirs.get(region_id, ()):
+            found.update(self.ancestors[heir])
+        return found - set(self.ancestors[region_id])
+
+    def rows(self, region_ids) -> list[tuple[int, bool]]:
+        """(region id, inherited) for a story filed under ``region_ids``: a region it
+        is filed under is never also inherited."""
+        filed = {a for r in region_ids for a in self.filed(r)}
+        inherited = {a for r in region_ids for a in self.inherited(r)} - filed
+        return sorted([(r, False) for r in filed] + [(r, True) for r in inherited])
+
+
+# The regions whose area ``%s`` took over, whole, directly or down a chain: one query
+# however long the chain (a recursive CTE, on PostgreSQL and SQLite alike).
+_PREDECESSORS_SQL = """
+WITH RECURSIVE before(id) AS (
+    SELECT predecessor_id FROM archive_regionsuccession
+     WHERE successor_id = %s AND NOT partial
+    UNION
+    SELECT s.predecessor_id FROM archive_regionsuccession s JOIN before b ON s.successor_id = b.id
+     WHERE NOT s.partial
+)
+SELECT id FROM before
+"""
+
 
 class Region(models.Model):
-    """A division of GB/T 2260: province, prefecture-level city or county-level division."""
+    """A division of GB/T 2260 (province, prefecture-level or county-level), with the
+    years its code was in use. A code that only changed its name is one region with
+    its names over time (``names``); a code later reused for another place is two."""
 
     class Level(models.TextChoices):
-        PROVINCE = "province", "省"
-        CITY = "city", "地级市"
-        COUNTY = "county", "区/县/县级市"
+        PROVINCE = "province", "省级"
+        CITY = "city", "地级"
+        COUNTY = "county", "县级"
 
     code = models.CharField(
         "行政区划代码",
         max_length=6,
-        unique=True,
         validators=[RegexValidator(r"^\d{6}$", "行政区划代码是六位数字。")],
     )
-    name = models.CharField("全称", max_length=50)
+    name = models.CharField("全称", max_length=50, help_text="今名，或撤销前最后的名称。")
     short_name = models.CharField("简称", max_length=20)
     level = models.CharField("级别", max_length=10, choices=Level.choices)
     parent = models.ForeignKey(
@@ -105,17 +213,125 @@ class Region(models.Model):
         blank=True,
         related_name="children",
     )
-    slug = models.SlugField("拼音", max_length=50, unique=True)
+    slug = models.SlugField("拼音", max_length=80, unique=True)
+    first_year = models.PositiveSmallIntegerField("启用年份", default=1980)
+    last_year = models.PositiveSmallIntegerField(
+        "撤销年份", null=True, blank=True, help_text="留空表示仍在使用。"
+    )
 
     objects = RegionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "地区"
         verbose_name_plural = "地区"
-        ordering = ["code"]
+        ordering = ["code", "first_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "first_year"], name="region_code_once_a_year"),
+        ]
+        indexes = [
+            models.Index(fields=["parent", "code"], name="region_parent_idx"),
+        ]
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
         return reverse("archive:region_detail", args=[self.slug])
+
+    @property
+    def is_current(self) -> bool:
+        return self.last_year is None
+
+    @property
+    def period(self) -> str:
+        """1983–2021, or 1983– while in use."""
+        return f"{self.first_year}–{self.last_year or ''}"
+
+    @property
+    def label(self) -> str:
+        """The name with its parent and period, as editors and readers choose it:
+        江干区（杭州市，1983–2021）, 柯城区（衢州市，1985–）."""
+        within = [self.parent.name] if self.parent_id and self.parent else []
+        within.append(self.period)
+        return f"{self.name}（{'，'.join(within)}）"
+
+    def valid_in_year(self, year: int) -> bool:
+        return self.first_year <= year and (self.last_year is None or year <= self.last_year)
+
+    def valid_on(self, day) -> bool:
+        return self.valid_in_year((day or timezone.localdate()).year)
+
+    def predecessor_ids(self) -> list[int]:
+        """The regions whose area this one took over whole (``heirs`` turned round)."""
+        with connection.cursor() as cursor:
+            cursor.execute(_PREDECESSORS_SQL, [self.pk])
+            return [row[0] for row in cursor.fetchall()]
+
+    @staticmethod
+    def chosen(found: list["Region"]) -> "Region | None":
+        """The one region meant among ``found`` (what a name matched): the only one, or
+        the one that took over all the others' areas (萧山 names 萧山区, which shows
+        萧山市's and 萧山县's stories too); else None, for the reader to choose."""
+        if len(found) == 1:
+            return found[0]
+        others = {r.pk for r in found}
+        for region in sorted(found, key=lambda r: (not r.is_current, -r.first_year)):
+            if others - {region.pk} <= set(region.predecessor_ids()):
+                return region
+        return None
+
+
+class RegionName(models.Model):
+    """One name of a region and the years it was in use, with the parent it had then."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="names")
+    name = models.CharField("名称", max_length=50, db_index=True)
+    short_name = models.CharField("简称", max_length=20, db_index=True)
+    first_year = models.PositiveSmallIntegerField("启用年份")
+    last_year = models.PositiveSmallIntegerField("停用年份", null=True, blank=True)
+    parent = models.ForeignKey(
+        Region,
+        verbose_name="上级",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+
+    class Meta:
+        verbose_name = "地区名称"
+        verbose_name_plural = "地区名称"
+        ordering = ["region", "first_year"]
+
+    def __str__(self):
+        return f"{self.name}（{self.first_year}–{self.last_year or ''}）"
+
+
+class RegionSuccession(models.Model):
+    """Part or all of ``predecessor``'s area went to ``successor`` in ``year``, by the
+    approval document where known. ``partial``: the predecessor lived on."""
+
+    predecessor = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="successions")
+    successor = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="precessions", db_index=False
+    )
+    year = models.PositiveSmallIntegerField("年份")
+    partial = models.BooleanField("部分划出", default=False)
+    document = models.CharField("批准文号", max_length=60, blank=True)
+    document_date = models.CharField("批准日期", max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = "沿革"
+        verbose_name_plural = "沿革"
+        ordering = ["year", "successor__code"]
+        indexes = [models.Index(fields=["successor", "year"], name="succession_successor_idx")]
+
+    def __str__(self):
+        return f"{self.predecessor} → {self.successor}（{self.year}）"
+
+    @property
+    def document_text(self) -> str:
+        """（浙政发〔2021〕7号，2021年3月11日）, or nothing where unknown."""
+        parts = [p for p in (self.document, self.document_date) if p]
+        return f"（{'，'.join(parts)}）" if parts else ""

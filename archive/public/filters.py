@@ -4,6 +4,7 @@ import datetime
 
 import django_filters
 from django import forms
+from django.db import models
 from django.forms.utils import flatatt
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -37,6 +38,10 @@ class NamedField(forms.CharField):
     def choice_value(self, obj) -> str:
         raise NotImplementedError
 
+    def chosen(self, found: list):
+        """The one record ``found`` means, or None for the reader to choose."""
+        return found[0] if len(found) == 1 else None
+
     def clean(self, value):
         value = super().clean(value)
         self.found = []
@@ -45,8 +50,8 @@ class NamedField(forms.CharField):
         found = list(self.candidates(value)[: self.MAX_CHOICES + 1])
         if not found:
             raise forms.ValidationError(self.unknown, code="unknown")
-        if len(found) == 1:
-            return found[0]
+        if (one := self.chosen(found)) is not None:
+            return one
         self.found = found[: self.MAX_CHOICES]
         self.prompt = f"有不止一个{self.noun}叫“{value.strip()}”，请选择："
         more = "等" if len(found) > self.MAX_CHOICES else ""
@@ -71,20 +76,28 @@ class SuggestedInput(forms.TextInput):
 
 
 class RegionField(NamedField):
-    """A region given by its name (全称 or 简称, Traditional too), code or pinyin slug."""
+    """A region given by its name (全称 or 简称, today's or a former one, Traditional
+    too), code or pinyin slug. A name that also names the regions whose area it took
+    over means it (萧山: 萧山区, whose list holds 萧山市's and 萧山县's stories too)."""
 
     noun = "地区"
     unknown = "没有找到这个地区：请填写地区名称（如 柯城区、柯城）、六位行政区划代码或拼音。"
 
     def candidates(self, value):
-        return Region.objects.named(value).select_related("parent").order_by("code")
+        return (
+            Region.objects.named(value)
+            .select_related("parent")
+            .order_by(models.F("last_year").desc(nulls_first=True), "code")
+        )
+
+    def chosen(self, found):
+        return Region.chosen(found)
 
     def choice_label(self, region) -> str:
-        within = f"{region.parent.name}，" if region.parent else ""
-        return f"{region.name}（{within}{region.code}）"
+        return region.label
 
     def choice_value(self, region) -> str:
-        return region.code
+        return region.slug
 
 
 class ContributorField(NamedField):

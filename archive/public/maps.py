@@ -108,7 +108,7 @@ def _text_list(groups, counts: dict[str, int], current: Region | None, url) -> s
         items.append(
             f"<li{highlight}>"
             f'<a class="city" href="{escape(url(city))}"{CURRENT if here else ""}>'
-            f'{escape(city.name)}</a> <span class="count">{counts.get(city.code, 0)} 篇</span>'
+            f'{escape(city.name)}</a> <span class="count">{counts.get(city.pk, 0)} 篇</span>'
             f'<ul class="counties">{county_items}</ul></li>'
         )
     return mark_safe("\n".join(items))
@@ -124,21 +124,22 @@ def _region_urls():
 
 def _groups(cities) -> list[tuple[Region, list[Region]]]:
     if cities is None:  # one query, when the page has no city tree of its own
-        cities = Region.objects.exclude(level=Region.Level.PROVINCE).tree()
+        province = Region.objects.home_province()
+        cities = Region.objects.current().within(province).exclude(pk=province.pk).tree()
     return [(city, city.subregions) for city in cities]
 
 
 def county_map(counts: dict[str, int], *, cities=None, current: Region | None = None) -> dict:
     """The template context of ``archive/includes/county_map.html``.
 
-    ``counts``: story counts by region code (``archive.counts.region_story_counts``).
+    ``counts``: story counts by region id (``archive.counts.region_story_counts``).
     ``cities``: the city tree the page already has (``Region.objects.tree``); without it
     the counties are read in one query. ``current``: the region whose page this is; a
     city's counties, or a county, are highlighted and the rest dimmed.
     """
     data = shapes()
     regions = _groups(cities)
-    most = max((counts.get(c.code, 0) for _, group in regions for c in group), default=0)
+    most = max((counts.get(c.pk, 0) for _, group in regions for c in group), default=0)
     if current is not None and current.level == Region.Level.CITY:
         highlighted = {c.code for city, group in regions if city == current for c in group}
     elif current is not None and current.level == Region.Level.COUNTY:
@@ -151,7 +152,7 @@ def county_map(counts: dict[str, int], *, cities=None, current: Region | None = 
     for city, group in regions:
         counties = []
         for region in group:
-            count = counts.get(region.code, 0)
+            count = counts.get(region.pk, 0)
             shape = data["counties"].get(region.code)
             state = ""
             if highlighted:

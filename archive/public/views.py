@@ -10,9 +10,9 @@ from archive.caching.pages import cached_page
 from archive.models import Article, Contributor, Credit, Photo, Region
 from archive.pagination import keyset_page
 from archive.public import maps, story_extras
+from archive.public import regions as gazetteer
 from archive.public.filters import StoryFilter
 from archive.public.lists import filtered_page
-from archive.public.regions import counted_tree
 from archive.search import highlight
 from archive.search.terms import Query
 
@@ -56,16 +56,11 @@ def _active_filters(filterset) -> list[dict]:
     return active
 
 
-def _city_tree(story_counts: dict[str, int]) -> list[Region]:
-    """Every city with its counties (``subregions``), each with its ``story_count``."""
-    return [city for province in counted_tree(story_counts) for city in province.subregions]
-
-
 @cached_page
 def home(request):
     stories = Article.objects.published().newest_first().for_listing()[:HOME_STORIES]
     region_counts = counts.region_story_counts()
-    cities = _city_tree(region_counts)
+    cities = gazetteer.home_cities(region_counts)
     return render(
         request,
         "archive/home.html",
@@ -139,7 +134,7 @@ def _approximate_count(data) -> int | None:
     if not applied:
         return counts.published_total()
     if applied == {"region"}:
-        return counts.region_story_counts().get(data["region"].code, 0)
+        return counts.region_story_counts().get(data["region"].pk, 0)
     return None
 
 
@@ -176,12 +171,14 @@ def story_preview(request, pk: int):
 @cached_page
 def region_list(request):
     region_counts = counts.region_story_counts()
-    cities = _city_tree(region_counts)
+    cities = gazetteer.home_cities(region_counts)
     return render(
         request,
         "archive/region_list.html",
         {
             "cities": cities,
+            "home": Region.objects.home_province(),
+            "provinces": Region.objects.current().provinces(),
             "show_counts": True,
             "county_map": maps.county_map(region_counts, cities=cities),
         },
@@ -191,18 +188,32 @@ def region_list(request):
 @cached_page
 def region_detail(request, slug: str):
     region = get_object_or_404(Region.objects.select_related("parent"), slug=slug)
-    stories = Article.objects.published().in_region(region).for_listing()
+    only = request.GET.get("only") == "1"
+    stories = Article.objects.published().in_region(region, only_filed=only).for_listing()
     region_counts = counts.region_story_counts()
+    predecessors = region.predecessor_ids()
+    current, former = gazetteer.subdivisions(region)
+    for child in current:
+        child.story_count = region_counts.get(child.pk, 0)
+        for grandchild in child.subregions:
+            grandchild.story_count = region_counts.get(grandchild.pk, 0)
+    home = settings.ARCHIVE_HOME_PROVINCE[:2]
     return render(
         request,
         "archive/region_detail.html",
         {
             "region": region,
-            "children": region.children.all(),
+            "children": current,
+            "former_children": former,
+            "history": gazetteer.history(region, predecessors),
+            "has_predecessors": bool(predecessors),
+            "only": only,
             "page": _paginate(request, stories),
-            "approximate_count": region_counts.get(region.code, 0),
+            "approximate_count": None if only else region_counts.get(region.pk, 0),
             "page_query": _query_without(request.GET),
-            "county_map": maps.county_map(region_counts, current=region),
+            "county_map": maps.county_map(region_counts, current=region)
+            if region.code.startswith(home) and region.is_current
+            else None,
         },
     )
 

@@ -50,9 +50,10 @@ def compose(*, title: Iterable[str], rest: Iterable[str]) -> tuple[str, int]:
 
 def _texts(article_ids: list[int]) -> Iterable[tuple[int, str, int, list[int]]]:
     """(article id, document, title length, place ids) for every story among
-    ``article_ids`` (sorted); the places are its regions and every region containing them."""
+    ``article_ids`` (sorted); the places are those its listing rows name: its regions,
+    every region containing them, and the regions that took their areas over."""
     regions, names, captions = defaultdict(list), defaultdict(list), defaultdict(list)
-    places, ancestors = defaultdict(set), Region.objects.ancestors()
+    places, placement = defaultdict(set), Region.objects.placement()
     wanted = set(article_ids)
     dense = article_ids[-1] - article_ids[0] < 2 * len(article_ids)
 
@@ -70,7 +71,7 @@ def _texts(article_ids: list[int]) -> Iterable[tuple[int, str, int, list[int]]]:
     ):
         if article_id in wanted:
             regions[article_id] += [name] if short_name in name else [name, short_name]
-            places[article_id].update(ancestors[region_id])
+            places[article_id].update(r for r, _ in placement.rows([region_id]))
     for article_id, name in (
         Credit.objects.filter(**among("article_id"))
         .order_by("article_id", "order", "pk")

@@ -9,7 +9,7 @@ import re
 
 from pypinyin import Style, lazy_pinyin, load_phrases_dict
 
-# Official readings of Zhejiang place names that pypinyin misreads or whose
+# Official readings of place names that pypinyin misreads or whose
 # tone matters for sorting (台州 and 天台 take the first tone: Tāi).
 PLACE_READINGS = {
     "莲都": [["lián"], ["dū"]],
@@ -24,6 +24,15 @@ PLACE_READINGS = {
     "鄞州": [["yín"], ["zhōu"]],
     "衢州": [["qú"], ["zhōu"]],
     "衢江": [["qú"], ["jiāng"]],
+    # Elsewhere in China (the national gazetteer's slugs).
+    "朝阳": [["cháo"], ["yáng"]],
+    "涡阳": [["guō"], ["yáng"]],
+    "洪洞": [["hóng"], ["tóng"]],
+    "单县": [["shàn"], ["xiàn"]],
+    "长治": [["cháng"], ["zhì"]],
+    "长垣": [["cháng"], ["yuán"]],
+    "都安": [["dū"], ["ān"]],
+    "六安": [["lù"], ["ān"]],
 }
 load_phrases_dict(PLACE_READINGS)
 

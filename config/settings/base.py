@@ -208,3 +208,6 @@ else:
 
 # The newspaper named in a story's citation line.
 ARCHIVE_NEWSPAPER_NAME = env("ARCHIVE_NEWSPAPER_NAME", default="县志")
+# The paper's home province (its GB/T 2260 code): the home page, /regions/ and the
+# county map lead with it; every other province is one click away.
+ARCHIVE_HOME_PROVINCE = env("ARCHIVE_HOME_PROVINCE", default="330000")

@@ -59,24 +59,29 @@ def contributors(seed: int, count: int, counties: list[tuple[str, str]]) -> list
     return rows
 
 
+FIRST_LIST = 1981  # the first yearly list of codes: older stories take its divisions
+AWAY_SHARE = 0.05  # stories about counties of other provinces (partners, neighbours)
+
+
 @dataclass
 class World:
     """What stories are drawn from: ids of regions, sections and contributors."""
 
-    counties: list[dict]  # id, name, short_name, city: {name, short_name}
-    ancestors: dict[int, list[int]]  # region id -> itself and the regions containing it
+    # id, name, short_name, first_year, last_year (None: in use), home (the paper's
+    # province or not), city: {name, short_name}
+    counties: list[dict]
+    placement: object  # archive.models.regions.Placement: where a region's story is listed
     section_ids: list[int]
     people: list[int]  # contributor ids, most prolific first
     organisations: list[int]
     now: datetime.datetime
     zone: datetime.tzinfo  # the paper's time zone: edition dates are local dates
-    county_weights: list[float] = field(init=False)
     section_weights: list[float] = field(init=False)
     people_weights: list[float] = field(init=False)
     sentences: dict[int, list[str]] = field(init=False)
+    by_year: dict[tuple[bool, int], tuple[list[dict], list[float]]] = field(init=False)
 
     def __post_init__(self):
-        self.county_weights = zipf_cumulative(len(self.counties), 0.9)
         self.section_weights = zipf_cumulative(len(self.section_ids), 0.8)
         self.people_weights = zipf_cumulative(len(self.people), 0.5)
         base = corpus.demo_sentences()
@@ -89,6 +94,26 @@ class World:
             ]
             for c in self.counties
         }
+        self.by_year = {}
+        for home in (True, False):
+            for year in range(FIRST_LIST, self.now.year + 1):
+                valid = [
+                    c
+                    for c in self.counties
+                    if c["home"] == home
+                    and c["first_year"] <= year
+                    and (c["last_year"] is None or year <= c["last_year"])
+                ]
+                if valid:
+                    self.by_year[home, year] = (valid, zipf_cumulative(len(valid), 0.9))
+
+    def county(self, rng: random.Random, year: int) -> dict:
+        """A county valid in ``year`` (the divisions of 1981 for older stories): of the
+        paper's province mostly, now and then of another."""
+        home = rng.random() >= AWAY_SHARE
+        year = min(max(year, FIRST_LIST), self.now.year)
+        found = self.by_year.get((home, year)) or self.by_year[True, year]
+        return pick(rng, *found)
 
 
 @dataclass
@@ -108,7 +133,7 @@ ARTICLE_COLUMNS = (
 ARTICLE_REGION_COLUMNS = ("article_id", "region_id", "is_primary")
 PHOTO_COLUMNS = ("id", "article_id", "image", "caption", "alt_text", "order")
 CREDIT_COLUMNS = ("contributor_id", "article_id", "photo_id", "role", "order")
-LISTING_COLUMNS = ("facet", "subject_id", "article_id", "published_at")
+LISTING_COLUMNS = ("facet", "subject_id", "article_id", "published_at", "inherited")
 
 
 def body_for(rng: random.Random, sentences: list[str]) -> str:
@@ -145,7 +170,6 @@ def chunk(
     out = Chunk()
     photo_id = first_photo_id
     for article_id in range(first_article_id, first_article_id + size):
-        county = pick(rng, world.counties, world.county_weights)
         roll = rng.random()
         if roll < 0.93:
             status, at = PUBLISHED, published_time(rng, world.now)
@@ -158,10 +182,12 @@ def chunk(
             status, at = REVIEW, None
         else:
             status, at = WITHDRAWN, published_time(rng, world.now)
+        edition = at.astimezone(world.zone).date() if at else None
+        # Filed under the county as it was when printed (a draft: as it is now).
+        county = world.county(rng, (at or world.now).astimezone(world.zone).year)
         headline = f"{county['short_name']}：{rng.choice(corpus.HEADLINE_PHRASES)}"
         if rng.random() < 0.5:
             headline += f" {rng.choice(corpus.HEADLINE_PHRASES)}"
-        edition = at.astimezone(world.zone).date() if at else None
         stamp = min(at, world.now) if at else world.now  # nothing was created in the future
         out.articles.append(
             (
@@ -187,16 +213,16 @@ def chunk(
         region_ids = {county["id"]}
         out.article_regions.append((article_id, county["id"], True))
         if rng.random() < 0.2:
-            other = pick(rng, world.counties, world.county_weights)
+            other = world.county(rng, (at or world.now).astimezone(world.zone).year)
             if other["id"] not in region_ids:
                 region_ids.add(other["id"])
                 out.article_regions.append((article_id, other["id"], False))
-        listed = {(REGION, a) for r in region_ids for a in world.ancestors[r]}
+        listed = {(REGION, r, heir) for r, heir in world.placement.rows(region_ids)}
         writers = {pick(rng, world.people, world.people_weights) for _ in range(rng.randint(1, 3))}
         for order, contributor_id in enumerate(sorted(writers)):
             role = "writer" if order == 0 or rng.random() < 0.7 else "correspondent"
             out.credits.append((contributor_id, article_id, None, role, order))
-            listed.add((BYLINE, contributor_id))
+            listed.add((BYLINE, contributor_id, False))
         for order in range(rng.choice((0, 0, 1, 1, 2, 3))):
             caption = rng.choice(world.sentences[county["id"]])[:120]
             out.photos.append((photo_id, article_id, "", caption, "", order))
@@ -205,9 +231,11 @@ def chunk(
             else:
                 credit = (rng.choice(world.organisations), "courtesy")
             out.credits.append((credit[0], None, photo_id, credit[1], 0))
-            listed.add((PHOTO, credit[0]))
+            listed.add((PHOTO, credit[0], False))
             photo_id += 1
-        out.listings.extend((facet, subject, article_id, at) for facet, subject in sorted(listed))
+        out.listings.extend(
+            (facet, subject, article_id, at, heir) for facet, subject, heir in sorted(listed)
+        )
     return out, photo_id
 
 
