@@ -3,8 +3,8 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
-from archive.gazetteer import zhejiang_2024
-from archive.models import Region
+from archive.gazetteer import national
+from archive.models import Region, RegionName, RegionSuccession
 from archive.ops import health
 from tests import commands
 
@@ -32,8 +32,9 @@ def empty_cache():
 
 @pytest.fixture
 def region():
-    """Look up a region of the Zhejiang gazetteer (loaded by a data migration) by code."""
-    return lambda code: Region.objects.get(code=code)
+    """Look up a region of the gazetteer (loaded by a data migration) by code: the one
+    in use today where a code was reused."""
+    return lambda code: Region.objects.by_code(code)
 
 
 @pytest.fixture
@@ -46,7 +47,7 @@ def committed_gazetteer(transactional_db):
     the gazetteer is loaded again where it is missing.
     """
     if not Region.objects.exists():
-        zhejiang_2024.load(Region)
+        national.load(Region, RegionName, RegionSuccession)
 
 
 @pytest.fixture

@@ -95,7 +95,7 @@ class ArticleFactory(DjangoModelFactory):
     def regions(self, create, extracted, **kwargs):
         for i, region in enumerate(extracted or ()):
             if isinstance(region, str):
-                region = Region.objects.get(code=region)
+                region = Region.objects.by_code(region)
             ArticleRegion.objects.create(article=self, region=region, is_primary=i == 0)
         if create:
             after_write([self], record=False)  # as every write path does (history: the save's)

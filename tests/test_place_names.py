@@ -26,27 +26,11 @@ def listed(client, **params) -> str:
 
 @pytest.fixture
 def two_chaoyang():
-    """Two districts called 朝阳区, as in Beijing and in Changchun, each with a story."""
-    beijing = Region.objects.create(
-        code="110000", name="北京市", short_name="北京", slug="beijing", level="province"
-    )
-    jilin = Region.objects.create(
-        code="220000", name="吉林省", short_name="吉林", slug="jilin", level="province"
-    )
-    changchun = Region.objects.create(
-        code="220100", name="长春市", short_name="长春", slug="changchun", level="city",
-        parent=jilin,
-    )  # fmt: skip
+    """The two districts called 朝阳区, in Beijing and in Changchun, each with a story."""
     found = {
-        "beijing": Region.objects.create(
-            code="110105", name="朝阳区", short_name="朝阳", slug="chaoyang-beijing",
-            level="county", parent=beijing,
-        ),
-        "changchun": Region.objects.create(
-            code="220104", name="朝阳区", short_name="朝阳", slug="chaoyang-changchun",
-            level="county", parent=changchun,
-        ),
-    }  # fmt: skip
+        "beijing": Region.objects.get(slug="beijing-chaoyang"),
+        "changchun": Region.objects.get(slug="changchun-chaoyang"),
+    }
     ArticleFactory(headline="北京朝阳的报道", regions=[found["beijing"]])
     ArticleFactory(headline="长春朝阳的报道", regions=[found["changchun"]])
     return found
@@ -82,14 +66,17 @@ def test_a_shared_region_name_offers_each_region_to_choose_and_lists_nothing(cli
     assert response.status_code == 200
     page = visible_text(response)
     assert "有不止一个地区叫“朝阳区”，请选择" in page
-    assert "朝阳区（北京市，110105）" in page and "朝阳区（长春市，220104）" in page
+    assert "朝阳区（北京市，1981–）" in page and "朝阳区（长春市，1983–）" in page
     assert "北京朝阳的报道" not in page and "长春朝阳的报道" not in page
     # Each choice is a link that keeps the reader's other filters.
     links = re.findall(r'<ul class="choices"[^>]*>(.*?)</ul>', response.content.decode())
     (choices,) = links
     hrefs = [html.unescape(h) for h in re.findall(r'href="([^"]+)"', choices)]
-    assert hrefs == ["?region=110105&q=%E6%8A%A5%E9%81%93", "?region=220104&q=%E6%8A%A5%E9%81%93"]
-    picked = listed(client, region="220104", q="报道")
+    assert hrefs == [
+        "?region=beijing-chaoyang&q=%E6%8A%A5%E9%81%93",
+        "?region=changchun-chaoyang&q=%E6%8A%A5%E9%81%93",
+    ]
+    picked = listed(client, region="changchun-chaoyang", q="报道")
     assert "长春朝阳的报道" in picked and "北京朝阳的报道" not in picked
 
 
@@ -123,7 +110,7 @@ def test_the_api_takes_names_and_says_why_a_shared_one_is_refused(client, demo, 
     refused = client.get("/api/stories/", {"region": "朝阳区"})
     assert refused.status_code == 400
     (reason,) = refused.json()["region"]
-    assert "朝阳区（北京市，110105）" in reason and "朝阳区（长春市，220104）" in reason
+    assert "朝阳区（北京市，1981–）" in reason and "朝阳区（长春市，1983–）" in reason
 
 
 def suggested(client, typed: str) -> list[str]:

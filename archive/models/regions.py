@@ -48,15 +48,21 @@ class RegionQuerySet(models.QuerySet):
         return self.current().filter(code=home_province_code()).first()
 
     def by_code(self, code: str, *, year: int | None = None) -> "Region | None":
-        """The division ``code`` names in ``year`` (today when None): a code reused for
+        """The division ``code`` names in ``year`` (``coded``)."""
+        return self.coded([code], year=year).get(code)
+
+    def coded(self, codes, *, year: int | None = None) -> dict[str, "Region"]:
+        """The division each code names in ``year``, in one query: a code reused for
         another place (330502: 城区 1983–1988, 吴兴区 since 2003) names the one valid
-        then, or the newest."""
-        found = sorted(self.filter(code=code), key=lambda r: r.first_year, reverse=True)
-        if year is not None:
-            for region in found:
-                if region.valid_in_year(year):
-                    return region
-        return found[0] if found else None
+        then, else the newest."""
+        found: dict[str, Region] = {}
+        for region in self.filter(code__in=list(codes)).order_by("code", "-first_year"):
+            held = found.get(region.code)
+            if held is None or (
+                year is not None and region.valid_in_year(year) and not held.valid_in_year(year)
+            ):
+                found[region.code] = region
+        return found
 
     def named(self, value: str) -> "RegionQuerySet":
         """The regions a reader means by ``value``: a six-digit code, a pinyin slug, or
