@@ -8,6 +8,7 @@ import json
 import statistics
 import sys
 import time
+from urllib.parse import quote
 
 import django
 
@@ -32,11 +33,34 @@ def region_story_counts() -> dict[int, int]:
 
 
 def median_county(region_counts: dict[int, int]):
-    """A county of median coverage."""
+    """A county of the home province, in use today, of median coverage."""
     from archive.models import Region
 
-    counties = sorted(Region.objects.counties(), key=lambda r: region_counts.get(r.pk, 0))
+    home = Region.objects.home_province()
+    counties = sorted(
+        Region.objects.counties().current().within(home),
+        key=lambda r: region_counts.get(r.pk, 0),
+    )
     return counties[len(counties) // 2]
+
+
+def with_most_predecessors(region_counts: dict[int, int]):
+    """The home province's county in use today that took over the most divisions'
+    areas (萧山区 takes 萧山市, 萧山市 and 萧山县): its page reads them all."""
+    from archive.models import Region
+
+    home = Region.objects.home_province()
+    counties = Region.objects.counties().current().within(home)
+    return max(counties, key=lambda r: (len(r.predecessor_ids()), region_counts.get(r.pk, 0)))
+
+
+def abolished_county(region_counts: dict[int, int]):
+    """The home province's abolished county with the most stories."""
+    from archive.models import Region
+
+    home = Region.objects.home_province()
+    counties = Region.objects.counties().within(home).filter(last_year__isnull=False)
+    return max(counties, key=lambda r: region_counts.get(r.pk, 0))
 
 
 def pages():
@@ -49,6 +73,8 @@ def pages():
     published = Article.objects.published()
     region_counts = region_story_counts()
     county = median_county(region_counts)
+    heir = with_most_predecessors(region_counts)
+    abolished = abolished_county(region_counts)
     city = max(Region.objects.cities(), key=lambda r: region_counts.get(r.pk, 0))
     section = Section.objects.annotate(n=Count("articles")).order_by("-n").first()
     total = published.count()
@@ -82,7 +108,9 @@ def pages():
         ("floor", "floor", "/bench/floor/"),
         ("home", "public", "/"),
         ("stories", "public", "/stories/"),
-        ("stories?region=county", "public", f"/stories/?region={county.code}"),
+        ("stories?region=county", "public", f"/stories/?region={county.slug}"),
+        ("stories?region=heir", "public", f"/stories/?region={quote(heir.name)}"),
+        ("stories?region=former name", "public", f"/stories/?region={quote(abolished.name)}"),
         (
             "stories?region=city&section",
             "public",
@@ -92,16 +120,22 @@ def pages():
         ("stories deep page", "public", f"/stories/?cursor={cursor}"),
         ("regions", "public", "/regions/"),
         ("region page", "public", f"/regions/{county.slug}/"),
+        ("region page heir", "public", f"/regions/{heir.slug}/"),
+        ("region page heir only", "public", f"/regions/{heir.slug}/?only=1"),
+        ("region page abolished", "public", f"/regions/{abolished.slug}/"),
+        ("region page province", "public", f"/regions/{Region.objects.home_province().slug}/"),
         ("story page", "public", story.get_absolute_url()),
         ("contributor page", "public", author.get_absolute_url()),
         ("admin list", "admin", "/admin/archive/article/"),
         ("admin list status", "admin", "/admin/archive/article/?status__exact=published"),
         ("admin list section", "admin", f"/admin/archive/article/?section__id__exact={section.pk}"),
-        ("admin list region", "admin", f"/admin/archive/article/?region={county.code}"),
+        ("admin list region", "admin", f"/admin/archive/article/?region={county.slug}"),
         ("admin change form", "admin", f"/admin/archive/article/{story.pk}/change/"),
     ], {
         "published": total,
         "county": county.name,
+        "heir": f"{heir.name} ({len(heir.predecessor_ids())} predecessors)",
+        "abolished": abolished.label,
         "city": city.name,
         "section": section.name,
         "contributor": author.name,

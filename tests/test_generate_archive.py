@@ -269,11 +269,11 @@ def public_ids() -> set[int]:
     return set(Article.objects.published().values_list("pk", flat=True))
 
 
-def listed_ids(client, url: str) -> list[int]:
+def listed_ids(client, url: str, **params) -> list[int]:
     """The story ids a public list shows, following its "next" links to the end."""
     ids, cursor = [], None
     while True:
-        response = client.get(url, {"cursor": cursor} if cursor else {})
+        response = client.get(url, params | ({"cursor": cursor} if cursor else {}))
         assert response.status_code == 200
         page = response.context["page"]
         ids.extend(story.pk for story in page)
@@ -395,10 +395,26 @@ class TestGeneratedArchive:
                 "region_id", flat=True
             )
         )
-        per_county = [primary[pk] for pk in Region.objects.counties().values_list("pk", flat=True)]
+        zhejiang = Region.objects.counties().current().filter(code__startswith="33")
+        per_county = [primary[pk] for pk in zhejiang.values_list("pk", flat=True)]
         median = statistics.median(per_county)
         assert median >= 1  # most counties have stories…
         assert max(per_county) >= 5 * median  # …and a few have many times more
+
+    def test_every_story_is_filed_under_regions_valid_when_it_was_printed(self):
+        filed = (
+            ArticleRegion.objects.filter(article__in=synthetic())
+            .exclude(article__published_at=None)
+            .select_related("region")
+            .values_list("article__published_at", "region__first_year", "region__last_year")
+        )
+        for published_at, first, last in filed:
+            year = max(published_at.astimezone(BEIJING).year, gen.FIRST_LIST)
+            assert first <= year and (last is None or year <= last)
+        regions = Region.objects.filter(article_links__article__in=synthetic()).distinct()
+        # Zhejiang's history since 1980 (萧山市, 衢县…) and now and then another province.
+        assert regions.filter(last_year__isnull=False, code__startswith="33").exists()
+        assert regions.exclude(code__startswith="33").exists()
 
     def test_bodies_are_about_a_thousand_characters_of_paragraphs_and_subheads(self):
         bodies = list(synthetic().values_list("body", flat=True))
@@ -525,9 +541,17 @@ class TestGeneratedArchive:
         expected = public_ids() & set(
             ArticleRegion.objects.filter(region=county).values_list("article_id", flat=True)
         )
-        shown = listed_ids(client, county.get_absolute_url())
+        shown = listed_ids(client, county.get_absolute_url(), only="1")
         assert len(shown) == len(set(shown)) == len(expected) > 20  # several pages
         assert set(shown) == expected
+        # By default, with the stories of the divisions whose area it took over.
+        before = public_ids() & set(
+            ArticleRegion.objects.filter(region__in=county.predecessor_ids()).values_list(
+                "article_id", flat=True
+            )
+        )
+        shown = listed_ids(client, county.get_absolute_url())
+        assert len(shown) == len(set(shown)) and set(shown) == expected | before
 
         city = client.get(county.parent.get_absolute_url())
         assert city.status_code == 200
