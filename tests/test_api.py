@@ -30,8 +30,10 @@ from tests.helpers import HIDDEN
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 STORIES = reverse("api:story-list")
-REGIONS = reverse("api:region-tree")
+REGIONS = reverse("api:region-list")
+TREE = reverse("api:region-tree")
 SCHEMA = reverse("api:schema")
+SUGGEST = reverse("api:region-suggest")
 EDITORS_FIELDS = {"status", "version", "created_by", "origin", "created_at", "updated_at"}
 
 
@@ -128,23 +130,25 @@ def test_region_tree_lists_province_cities_and_counties_with_public_story_counts
     ArticleFactory(regions=["330802"])
     ArticleFactory(regions=["330802", "330803"])
     ArticleFactory(regions=["330802"], draft=True)
-    [province] = get(client, REGIONS)
+    [province] = get(client, TREE)  # today's divisions of the home province
     assert (province["code"], province["name"], province["slug"]) == (
         "330000",
         "浙江省",
         "zhejiang",
     )
     assert province["story_count"] == 2
-    assert len(province["cities"]) == 11
-    quzhou = next(c for c in province["cities"] if c["slug"] == "quzhou")
+    assert len(province["subregions"]) == 11
+    quzhou = next(c for c in province["subregions"] if c["slug"] == "quzhou")
     assert (quzhou["code"], quzhou["level"], quzhou["story_count"]) == ("330800", "city", 2)
-    counties = {c["slug"]: c for c in quzhou["counties"]}
+    counties = {c["slug"]: c for c in quzhou["subregions"]}
     assert counties["kecheng"]["story_count"] == 2
     assert counties["qujiang"]["story_count"] == 1
     assert counties["kecheng"]["url"] == "http://testserver/regions/kecheng/"
+    assert counties["kecheng"]["api_url"] == "http://testserver/api/regions/kecheng/"
     assert counties["kecheng"]["stories_url"] == f"http://testserver{STORIES}?region=kecheng"
-    every_county = [county for city in province["cities"] for county in city["counties"]]
+    every_county = [county for city in province["subregions"] for county in city["subregions"]]
     assert len(every_county) == 90
+    assert all(county["subregions"] == [] for county in every_county)
 
 
 # Same filters, same stories as /stories/
@@ -345,9 +349,10 @@ def add_full_stories(n):
         (STORIES, {"region": "quzhou", "author": "api-author", "section": "jingji"}, 6),
         (STORIES, {"q": "见成效", "region": "kecheng", "order": "relevance"}, 8),
         (STORIES, {"date_after": "2000-01-01", "order": "oldest"}, 3),
-        (REGIONS, {}, 3),
+        (TREE, {}, 4),
+        (REGIONS, {"province": "zhejiang"}, 6),
     ],
-    ids=["list", "list-filtered", "search", "dates", "regions"],
+    ids=["list", "list-filtered", "search", "dates", "tree", "regions"],
 )
 def test_list_queries_do_not_grow_from_3_to_20_stories(
     client, settings, django_assert_max_num_queries, url, params, most
@@ -382,7 +387,8 @@ def test_story_detail_queries_do_not_grow_with_photos_and_bylines(
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 def test_writes_are_refused_with_405(client, method):
     story = ArticleFactory()
-    for url in (STORIES, detail_url(story), REGIONS, SCHEMA):
+    region = reverse("api:region-detail", args=["kecheng"])
+    for url in (STORIES, detail_url(story), REGIONS, TREE, region, SUGGEST, SCHEMA):
         response = getattr(client, method)(url, {"headline": "改"}, content_type="application/json")
         assert response.status_code == 405, url
         assert "json" in response["Content-Type"]  # the schema's own type: openapi+json
@@ -429,9 +435,23 @@ def test_openapi_document_is_valid_and_describes_every_endpoint(client):
     document = response.json()
     validate(document)
     assert document["info"]["title"] == "县志 API"
-    suggest = reverse("api:region-suggest")
-    assert set(document["paths"]) == {STORIES, "/api/stories/{id}/", REGIONS, suggest}
-    assert [p["name"] for p in document["paths"][suggest]["get"]["parameters"]] == ["q"]
+    assert set(document["paths"]) == {
+        STORIES,
+        "/api/stories/{id}/",
+        REGIONS,
+        "/api/regions/{key}/",
+        TREE,
+        SUGGEST,
+    }
+    assert [p["name"] for p in document["paths"][SUGGEST]["get"]["parameters"]] == ["q"]
+    region_list = {p["name"] for p in document["paths"][REGIONS]["get"]["parameters"]}
+    assert region_list == {"province", "level", "current", "name", "cursor"}
+    tree = {p["name"] for p in document["paths"][TREE]["get"]["parameters"]}
+    assert tree == {"on", "province"}
+    region = document["components"]["schemas"]["Region"]["properties"]
+    assert {"names", "successors", "predecessors", "first_year", "last_year", "parent"} <= set(
+        region
+    )
     parameters = {p["name"] for p in document["paths"][STORIES]["get"]["parameters"]}
     assert parameters == {
         "region",
@@ -483,22 +503,27 @@ def no_hidden_story(ctx, response, case):
     assert DRAFT_HEADLINE not in response.text, f"{case.path} showed a hidden story"
 
 
+# Regions to ask for by key: slugs, a code one region had, a code two had (a 400).
+REGION_KEYS = ["kecheng", "jianggan", "xiaoshan", "gulou", "330802", "330502", "120110"]
+
+
 def cases(operation, story_ids):
-    """Requests that fit the document and requests that do not; for a story, some of
-    them ask for a story that exists, hidden or not (random ids seldom do)."""
+    """Requests that fit the document and requests that do not; for a story or a region,
+    some of them ask for one that exists (hidden or not: random keys seldom do)."""
     generated = st.one_of(*(operation.as_strategy(mode) for mode in GenerationMode))
-    if "{id}" not in operation.path:
-        return generated
-    existing = st.sampled_from(story_ids).flatmap(
-        lambda pk: operation.as_strategy(path_parameters={"id": pk})
-    )
-    return st.one_of(generated, existing)
+    for name, known in (("id", story_ids), ("key", REGION_KEYS)):
+        if f"{{{name}}}" in operation.path:
+            existing = st.sampled_from(known).flatmap(
+                lambda value, name=name: operation.as_strategy(path_parameters={name: value})
+            )
+            return st.one_of(generated, existing)
+    return generated
 
 
 def test_generated_requests_find_no_server_error_and_no_hidden_story(api_schema):
     story_ids = list(Article.objects.values_list("pk", flat=True))
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) == 4
+    assert len(operations) == 6
 
     for operation in operations:
 

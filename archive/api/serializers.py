@@ -118,23 +118,71 @@ class StoryDetailSerializer(StoryListSerializer):
         read_only_fields = fields
 
 
-class RegionNamesSerializer(serializers.Serializer):
-    """一个地区的代码、名称、拼音与级别。"""
+class RegionRefSerializer(serializers.Serializer):
+    """一个地区的代码、名称和拼音标识（slug 可用于 /api/regions/{key}/ 和报道的 region 筛选）。"""
 
     code = serializers.CharField()
     name = serializers.CharField()
-    short_name = serializers.CharField()
     slug = serializers.CharField()
+
+
+class RegionNamesSerializer(RegionRefSerializer):
+    """一个地区的代码、名称、拼音与级别。"""
+
+    short_name = serializers.CharField()
     level = serializers.ChoiceField(choices=Region.Level.choices)
 
 
-class RegionSerializer(RegionNamesSerializer):
-    """县级行政区（区、县、县级市）：地区树的末梢。"""
+class RegionPeriodSerializer(RegionNamesSerializer):
+    """一个地区及其代码的使用年份。"""
 
-    story_count = serializers.IntegerField(
-        help_text="这一地区（含下属地区）公开报道的篇数，定时更新，可能稍有滞后。"
-    )
+    first_year = serializers.IntegerField(help_text="启用年份。")
+    last_year = serializers.IntegerField(allow_null=True, help_text="撤销年份；仍在使用为 null。")
+    label = serializers.CharField(help_text="名称、上级与年份，如“江干区（杭州市，1983–2021）”。")
+
+
+class RegionNameSerializer(serializers.Serializer):
+    """地区在一段时期内的名称，及那时的上级。"""
+
+    name = serializers.CharField()
+    short_name = serializers.CharField()
+    first_year = serializers.IntegerField()
+    last_year = serializers.IntegerField(allow_null=True, help_text="仍在使用为 null。")
+    parent = RegionRefSerializer(allow_null=True)
+
+
+class SuccessionSerializer(serializers.Serializer):
+    """一次区划变更：所列地区、年份、是否只划出部分区域（partial），及批准文号和日期（不详为空）。"""
+
+    year = serializers.IntegerField()
+    partial = serializers.BooleanField(help_text="true：只划出部分区域，原地区继续存在。")
+    document = serializers.CharField(help_text="批准文号，如“浙政发〔2021〕7号”；不详为空。")
+    document_date = serializers.CharField(help_text="批准日期；不详为空。")
+
+
+class SuccessorSerializer(SuccessionSerializer, RegionRefSerializer):
+    """承接这一地区（全部或部分）区域的地区。"""
+
+    code = serializers.CharField(source="successor.code")
+    name = serializers.CharField(source="successor.name")
+    slug = serializers.CharField(source="successor.slug")
+
+
+class PredecessorSerializer(SuccessionSerializer, RegionRefSerializer):
+    """区域（全部或部分）并入这一地区的地区。"""
+
+    code = serializers.CharField(source="predecessor.code")
+    name = serializers.CharField(source="predecessor.name")
+    slug = serializers.CharField(source="predecessor.slug")
+
+
+class RegionLinksSerializer(serializers.Serializer):
+    """url：网站上的页面；api_url：本接口的这一地区；stories_url：本接口中这一地区的报道。"""
+
     url = PageURLField()
+    api_url = serializers.HyperlinkedIdentityField(
+        view_name="api:region-detail", lookup_field="slug", lookup_url_kwarg="key"
+    )
     stories_url = serializers.SerializerMethodField()
 
     @extend_schema_field(OpenApiTypes.URI)
@@ -144,19 +192,44 @@ class RegionSerializer(RegionNamesSerializer):
         return self.context["request"].build_absolute_uri(path)
 
 
-class RegionSuggestionSerializer(RegionNamesSerializer):
-    """输入提示中的一个地区。"""
+class RegionSerializer(RegionPeriodSerializer, RegionLinksSerializer):
+    """一个行政区划（省级、地级或县级，今天的或已撤销的）：名称沿革、上级、前身和后继。"""
+
+    is_current = serializers.BooleanField(help_text="今天是否仍在使用。")
+    parent = RegionRefSerializer(allow_null=True, help_text="上级（最后所属的）；省级为 null。")
+    names = RegionNameSerializer(many=True, help_text="历年名称，按启用年份排列。")
+    successors = SuccessorSerializer(
+        source="successions", many=True, help_text="区域划给了哪些地区（撤销、合并或部分划出）。"
+    )
+    predecessors = PredecessorSerializer(
+        source="precessions", many=True, help_text="哪些地区的区域（全部或部分）划入了这一地区。"
+    )
+
+
+class RegionTreeNodeSerializer(RegionNamesSerializer, RegionLinksSerializer):
+    """地区树中的一个地区，名称和上级取所查那一年的；subregions 是下属地区。"""
+
+    first_year = serializers.IntegerField(help_text="启用年份。")
+    last_year = serializers.IntegerField(allow_null=True, help_text="撤销年份；仍在使用为 null。")
+    story_count = serializers.IntegerField(
+        help_text="这一地区（含下属地区和并入的前身）公开报道的篇数，定时更新，可能稍有滞后。"
+    )
+    subregions = serializers.SerializerMethodField()
+
+    # Self-referencing: the component by name, as drf-spectacular emits it for this class.
+    @extend_schema_field(
+        {"type": "array", "items": {"$ref": "#/components/schemas/RegionTreeNode"}}
+    )
+    def get_subregions(self, region) -> list:
+        """下属地区（同样的结构）；province=all 时为空。"""
+        return type(self)(region.subregions, many=True, context=self.context).data
+
+
+class RegionSuggestionSerializer(RegionPeriodSerializer):
+    """输入提示中的一个地区：label 供显示，value 是填入地区框的值。"""
 
     parent = serializers.CharField(source="parent.name", default="", help_text="上级地区的名称。")
-
-
-class CitySerializer(RegionSerializer):
-    """地级市及其下属县级行政区。"""
-
-    counties = RegionSerializer(source="subregions", many=True)
-
-
-class ProvinceSerializer(RegionSerializer):
-    """省及其下属地级市。"""
-
-    cities = CitySerializer(source="subregions", many=True)
+    period = serializers.CharField(help_text="使用年份，如“1983–2021”，仍在使用的如“1985–”。")
+    value = serializers.CharField(
+        help_text="填入报道列表 region 筛选的值：名称只指这一个地区时是名称，否则是拼音标识。"
+    )

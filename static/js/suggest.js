@@ -15,15 +15,13 @@ for (const input of document.querySelectorAll("input[data-suggest]")) {
       const response = await fetch(url, { headers: { Accept: "application/json" } });
       if (!response.ok || input.value.trim() !== typed) return;
       const regions = await response.json();
-      const shared = new Set(
-        regions.map((r) => r.name).filter((name, i, names) => names.indexOf(name) !== i),
-      );
       list.replaceChildren(
         ...regions.map((region) => {
           const option = document.createElement("option");
-          // A name two regions share would be a choice to make again: give the code.
-          option.value = shared.has(region.name) ? region.code : region.name;
-          option.label = [region.name, region.parent, region.code].filter(Boolean).join(" · ");
+          // The API's value names this region alone: its name, or its slug where the
+          // name is shared (鼓楼区) or was reused; the label shows parent and years.
+          option.value = region.value;
+          option.label = region.label;
           return option;
         }),
       );
