@@ -226,6 +226,83 @@ def test_county_named_once_is_not_a_region(zhejiang):
     assert _regions(zhejiang, "柯桥：山海协作结硕果", text) == [("330603", True)]
 
 
+# --- places on the page's date (services.gazetteer builds these from the database) -------
+
+SHANGCHENG = places.Place("330102", "上城区", "上城")
+QIANTANG = places.Place("330114", "钱塘区", "钱塘")
+XIAOSHAN = places.Place("330109", "萧山区", "萧山")
+
+
+@pytest.fixture(scope="module")
+def in_2025() -> places.Gazetteer:
+    """Part of Hangzhou in 2025, two names out of use by then, and other provinces'
+    divisions (``home`` False) with a namesake of 舟山's 普陀区."""
+    return places.Gazetteer.load(
+        [
+            ("330100", "杭州市", "杭州"),
+            *((p.code, p.name, p.short_name) for p in (SHANGCHENG, QIANTANG, XIAOSHAN)),
+            ("330903", "普陀区", "普陀"),
+            ("310000", "上海市", "上海", False),
+            ("310101", "黄浦区", "黄浦", False),
+            ("310107", "普陀区", "普陀", False),
+            ("140300", "阳泉市", "阳泉", False),
+            ("140302", "城区", "城区", False),
+        ],
+        others=[
+            places.OtherName("萧山市", (XIAOSHAN,), "1987–2001"),
+            places.OtherName("江干区", (SHANGCHENG, QIANTANG), "1983–2021"),
+        ],
+        counties={"330109": "330109"},
+    )
+
+
+def _dated(gazetteer, headline, text):
+    tagged, notes = places.regions(gazetteer, headline, text)
+    return [(place.code, primary) for place, primary in tagged], notes
+
+
+def test_a_name_out_of_use_tags_its_heir_with_a_warning(in_2025):
+    assert _dated(in_2025, "萧山市：经济发展", "萧山市乡镇企业增长。") == (
+        [("330109", True)],
+        ["“萧山市”是旧地名（1987–2001），已按萧山区标注。"],
+    )
+    # Named in passing, it tags nothing and needs no warning.
+    assert _dated(in_2025, "萧山：经济发展", "萧山区企业增长，萧山区与江干区合作。")[1] == []
+
+
+def test_a_name_whose_area_went_to_several_tags_them_all_the_first_primary(in_2025):
+    assert _dated(in_2025, "江干区：新城建设", "江干区开工三十个项目。") == (
+        [("330102", True), ("330114", False)],
+        ["“江干区”是旧地名（1983–2021），已按上城区、钱塘区标注。"],
+    )
+
+
+def test_other_provinces_count_by_full_name_only(in_2025):
+    assert _dated(in_2025, "合作", "黄浦江边的黄浦人。")[0] == []
+    assert _dated(in_2025, "合作", "上海市黄浦区与我省合作。")[0] == [("310101", True)]
+
+
+def test_a_shared_name_is_the_home_one_unless_its_city_is_written_before_it(in_2025):
+    assert _dated(in_2025, "渔港", "普陀区渔港繁忙。")[0] == [("330903", True)]
+    assert _dated(in_2025, "合作", "上海市普陀区企业来访。")[0] == [("310107", True)]
+    assert _dated(in_2025, "合作", "上海普陀区企业来访。")[0] == [("310107", True)]
+
+
+def test_a_generic_name_elsewhere_counts_only_after_its_city(in_2025):
+    assert _dated(in_2025, "改造", "主城区和老城区改造。")[0] == []
+    assert _dated(in_2025, "改造", "阳泉市城区改造。")[0] == [("140302", True)]
+
+
+def test_a_township_counts_for_the_county_that_held_it_then():
+    towns = "瓜沥镇企业订单饱满，瓜沥镇产值增长。"
+    now = places.Gazetteer.load([(XIAOSHAN.code, XIAOSHAN.name, "萧山")])
+    assert _dated(now, "订单饱满", towns)[0] == [("330109", True)]
+    then = places.Gazetteer.load([("330181", "萧山市", "萧山")], counties={"330109": "330181"})
+    assert _dated(then, "订单饱满", towns)[0] == [("330181", True)]
+    unknown = places.Gazetteer.load([("330181", "萧山市", "萧山")], counties={"330109": None})
+    assert _dated(unknown, "订单饱满", towns)[0] == []
+
+
 # --- hand-made pages ---------------------------------------------------------------------
 
 

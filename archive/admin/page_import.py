@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from archive.editorial import services
@@ -38,10 +39,18 @@ class PageImportForm(forms.Form):
                 if upload.size > source.MAX_BYTES:
                     raise source.RejectedPage("文件过大：一个版面的文字不会超过 2 MB。")
                 data["text"] = source.read(upload.read())
-            data["page"] = services.page_parse(data["text"])
+            # Place names are read against the divisions of the page's date.
+            data["page"] = services.page_parse(data["text"], edition_date=data.get("edition_date"))
         except source.RejectedPage as error:
             raise forms.ValidationError(str(error)) from None
         return data
+
+
+def _year(preview, form) -> int | None:
+    """The year whose divisions the preview's places are read against."""
+    if preview is None:
+        return None
+    return (form.initial.get("edition_date") or timezone.localdate()).year
 
 
 @admin.register(PageImport)
@@ -94,6 +103,10 @@ class PageImportAdmin(admin.ModelAdmin):
                 else:
                     count = record.articles.count()
                     self.message_user(request, f"已导入 {count} 篇草稿，请逐篇核对后发布。")
+                    # The preview showed them; the drafts' list is where the editor goes next.
+                    for story in record.parsed.stories:
+                        for note in story.old_names:
+                            messages.warning(request, f"《{story.headline}》：{note}")
                     url = reverse("admin:archive_article_changelist")
                     return HttpResponseRedirect(f"{url}?page_import={record.pk}")
             else:
@@ -110,6 +123,7 @@ class PageImportAdmin(admin.ModelAdmin):
             "title": "导入版面",
             "form": form,
             "preview": preview,
+            "preview_year": _year(preview, form),
             **(extra_context or {}),
         }
         return TemplateResponse(request, "admin/archive/pageimport/import.html", context)

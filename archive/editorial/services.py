@@ -14,7 +14,7 @@ from archive.editorial import history, roles
 from archive.editorial.aftermath import after_write
 from archive.ingest import parser, source
 from archive.ingest.page import Page
-from archive.ingest.places import Gazetteer
+from archive.ingest.places import Gazetteer, OtherName, Place
 from archive.models import (
     Article,
     ArticleRegion,
@@ -23,8 +23,10 @@ from archive.models import (
     PageImport,
     Photo,
     Region,
+    RegionName,
     Section,
 )
+from archive.models.regions import home_province_code
 from archive.search import documents
 from archive.text import body as body_text
 
@@ -99,7 +101,8 @@ def _written_story(
     )
     history.save_without_history(article)
     codes = dict(regions)
-    by_code = Region.objects.in_bulk(list(codes), field_name="code")
+    printed = edition_date or published_at
+    by_code = Region.objects.coded(codes, year=printed.year if printed else None)
     missing = set(codes) - set(by_code)
     if missing:
         raise ValueError(f"未知的行政区划代码：{', '.join(sorted(missing))}")
@@ -309,7 +312,10 @@ def story_revert(*, story: Article, row, user=None) -> Article:
             for i, entry in enumerate(spec["credits"])
         )
     article.article_regions.all().delete()
-    by_code = Region.objects.in_bulk([code for code, _name, _p in row.regions], field_name="code")
+    printed = article.edition_date or article.published_at
+    by_code = Region.objects.coded(
+        [code for code, _name, _p in row.regions], year=printed.year if printed else None
+    )
     ArticleRegion.objects.bulk_create(
         ArticleRegion(article=article, region=by_code[code], is_primary=primary)
         for code, _name, primary in row.regions
@@ -362,14 +368,79 @@ class PageWithoutStories(source.RejectedPage):
     """Text in which the parser found no story: nothing was written."""
 
 
-def gazetteer() -> Gazetteer:
-    """The regions, with their townships, as the page importer's gazetteer."""
-    return Gazetteer.load(Region.objects.order_by("code").values_list("code", "name", "short_name"))
+def gazetteer(on: datetime.date | None = None) -> Gazetteer:
+    """The page importer's gazetteer for a page printed ``on`` (today when unknown).
+
+    The divisions in use that year, under the name they had then: the home province's
+    by full and short name, the others' by full name only (short names nationwide are
+    everyday words: 朝阳, 南山, 新华). A full name out of use by then names the divisions
+    in use that took its area over (萧山市 in 2025: 萧山区); a name from later years
+    names nothing. Townships count for the county that held them that year (a 萧山区
+    town is 萧山市's in 1998), where that county is one.
+    """
+    year = (on or timezone.localdate()).year
+    home = home_province_code()[:2]
+    regions = {
+        r.pk: r
+        for r in Region.objects.only("code", "name", "short_name", "first_year", "last_year")
+    }
+    names: dict[int, list[tuple[str, str, int, int | None]]] = {}
+    for region_id, *row in RegionName.objects.order_by("first_year").values_list(
+        "region_id", "name", "short_name", "first_year", "last_year"
+    ):
+        names.setdefault(region_id, []).append(tuple(row))
+    heirs = Region.objects.heirs()
+
+    def in_use(first: int, last: int | None) -> bool:
+        return first <= year and (last is None or year <= last)
+
+    places: dict[int, Place] = {}
+    for pk, region in regions.items():
+        if region.valid_in_year(year):
+            used = [n for n in names.get(pk, ()) if in_use(n[2], n[3])]
+            name, short = used[-1][:2] if used else (region.name, region.short_name)
+            places[pk] = Place(region.code, name, short, region.code[:2] == home)
+
+    def now(pk: int) -> tuple[Place, ...]:
+        """The divisions in use that year that hold what ``pk`` was (itself, if in use)."""
+        held = {pk} if pk in places else heirs.get(pk, set()) & places.keys()
+        return tuple(sorted((places[h] for h in held), key=lambda p: p.code))
+
+    # Each other full name with what it names then, and the years it was in use.
+    periods: dict[tuple[str, tuple[Place, ...]], list] = {}
+    for pk, rows in names.items():
+        for name, _short, first, last in rows:
+            if first > year or (pk in places and name == places[pk].name):
+                continue
+            held = now(pk)
+            if held:
+                span = periods.setdefault((name, held), [first, last, False])
+                span[0] = min(span[0], first)
+                span[1] = None if None in (span[1], last) else max(span[1], last)
+                span[2] = span[2] or in_use(first, last)
+    others = [
+        OtherName(name, held, "" if current else f"{first}–{last}")
+        for (name, held), (first, last, current) in periods.items()
+    ]
+    counties = {}
+    for pk, region in regions.items():
+        if region.last_year is None and region.code[:2] == home:
+            then = [places[p] for p in places if pk in heirs.get(p, ())] or [None]
+            held = places.get(pk) or (then[0] if len(then) == 1 else None)
+            counties[region.code] = held.code if held else None
+    return Gazetteer.load(
+        [(p.code, p.name, p.short_name, p.home) for p in places.values()],
+        others=others,
+        counties=counties,
+    )
 
 
-def page_parse(text: str, places: Gazetteer | None = None) -> Page:
-    """The parsed page; ``PageWithoutStories`` if it holds no headline with a byline."""
-    page = parser.parse(source.check(text), places or gazetteer())
+def page_parse(
+    text: str, places: Gazetteer | None = None, *, edition_date: datetime.date | None = None
+) -> Page:
+    """The parsed page, its places read against the divisions of ``edition_date``
+    (today when unknown); ``PageWithoutStories`` if it holds no headline with a byline."""
+    page = parser.parse(source.check(text), places or gazetteer(edition_date))
     if not page.stories:
         raise PageWithoutStories(
             "没有找到任何报道：版面文字里需要有标题和其下的署名（或“本报讯”导语）。"
@@ -388,11 +459,16 @@ def page_import(
     """Draft stories from a page's OCR text, with its section, contributors and regions
     (reused where they exist), all in one transaction.
 
+    Place names are read against the divisions of ``edition_date`` (today when
+    unknown), and each story filed under the division of that code in that year. The
+    parsed page is returned as the record's ``parsed`` (not stored): its stories'
+    ``old_names`` are the warnings about names out of use on that date.
+
     Raises ``source.RejectedPage`` for text that is not a page, and
     ``PageAlreadyImported`` when the same text was imported before.
     """
     roles.require(roles.can_import(user), roles.NO_IMPORT)
-    page = page_parse(text)
+    page = page_parse(text, edition_date=edition_date)
     digest = source.digest(text)
     # Lock out a concurrent import of the same page until this one commits.
     existing = PageImport.objects.select_for_update().filter(digest=digest).first()
@@ -434,4 +510,5 @@ def page_import(
     ]
     record.articles.set(stories)
     after_write(stories, user=user, created=True)
+    record.parsed = page
     return record

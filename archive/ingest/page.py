@@ -28,6 +28,9 @@ class Story:
     body: list[Block] = field(default_factory=list)  # archive.text.body's blocks
     regions: list[tuple[str, str, bool]] = field(default_factory=list)  # code, name, primary
     warnings: list[str] = field(default_factory=list)
+    # The warnings about place names out of use on the page's date (萧山市 in 2025), also
+    # in ``warnings``: the importer repeats them once the drafts are made.
+    old_names: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {

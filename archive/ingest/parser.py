@@ -27,9 +27,10 @@ The method, in the order it runs (docs/importer.md has it with its limits):
    photos between), else to the story before it.
 8. **Blocks.** Lines ending mid-sentence are joined to the next; short unpunctuated
    lines between finished sentences are subheads.
-9. **Regions** (``places.tag``) and **warnings** for what an editor should check:
-   an opening that leans on text elsewhere (另外…), an end mid-sentence, a jump,
-   text placed away from its head, a photo with no credit, no region.
+9. **Regions** (``places.regions``, against the divisions of the page's date) and
+   **warnings** for what an editor should check: an opening that leans on text
+   elsewhere (另外…), an end mid-sentence, a jump, text placed away from its head, a
+   photo with no credit, no region, a place name out of use on the page's date.
 
 Every input line ends up in a field or in ``Page.unplaced``.
 """
@@ -589,10 +590,8 @@ def _story_text(parser, n: int, exclude, segments) -> str:
 
 def _tag(gazetteer: places.Gazetteer, story: Story) -> None:
     text = "\n".join([story.kicker, story.subtitle, *(b.text for b in story.body)])
-    story.regions = [
-        (place.code, place.name, primary)
-        for place, primary in places.tag(gazetteer, story.headline, text)
-    ]
+    tagged, story.old_names = places.regions(gazetteer, story.headline, text)
+    story.regions = [(place.code, place.name, primary) for place, primary in tagged]
 
 
 def _warn(story: Story, moved: list[str], jumps: list[str]) -> None:
@@ -611,3 +610,4 @@ def _warn(story: Story, moved: list[str], jumps: list[str]) -> None:
             story.warnings.append(f"图片“{photo.caption[:12]}”没有署名。")
     if not story.regions:
         story.warnings.append("没有认出报道的地区。")
+    story.warnings += story.old_names

@@ -40,11 +40,23 @@ _TITLE = re.compile(
 )
 
 
+# Division names that are also everyday words or name a part of many cities (城区,
+# 新城区, 古城区, 市中区, 郊区, 东区; 海城市 in 沿海城市): outside the home province, and
+# when retired, they count only written after their city's or province's name
+# (北京市东城区).
+_GENERIC = re.compile(r"^(?:.?城|.?郊|.?市|市.|矿|[东西南北中])区$|^海城市$")
+
+
 @dataclass(frozen=True)
 class Place:
+    """A division in use on the page's date. ``home``: in the paper's own province,
+    where its short name names it too; elsewhere only its full name does (短名 like
+    朝阳, 南山, 新华 are everyday words nationwide)."""
+
     code: str
     name: str
     short_name: str
+    home: bool = True
 
     @property
     def level(self) -> str:
@@ -62,44 +74,92 @@ class Place:
         return False
 
 
+@dataclass(frozen=True)
+class OtherName:
+    """A full name that is not its division's name on the page's date, and the
+    divisions in use then that it names, in code order: a name ``retired`` by then (the
+    years it was in use: 萧山市 1987–2001 names 萧山区 in 2025; 江干区 1983–2021 names
+    上城区 and 钱塘区, which took its area over), or one a division dropped that year
+    (``retired`` empty: the data has years, not days)."""
+
+    name: str
+    places: tuple[Place, ...]
+    retired: str = ""
+
+    def note(self) -> str:
+        """The warning for a story tagged by this name."""
+        now = "、".join(p.name for p in self.places)
+        return f"“{self.name}”是旧地名（{self.retired}），已按{now}标注。"
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """One thing a name on the page may mean."""
+
+    places: tuple[Place, ...]
+    other: OtherName | None = None
+    within: tuple[str, ...] = ()  # names that, written just before it, choose this reading
+    only_within: bool = False  # a generic name (城区): counts only after its city's name
+
+
 @dataclass
 class Gazetteer:
     """The regions a story can be tagged with, and the townships inside them."""
 
     places: list[Place]
     towns: dict[str, list[str]] = field(default_factory=dict)  # town name -> county codes
+    others: list[OtherName] = field(default_factory=list)
+    _table: list | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
-    def load(cls, regions) -> "Gazetteer":
-        """From (code, name, short name) rows, with Zhejiang's townships."""
+    def load(cls, regions, *, others=(), counties: dict | None = None) -> "Gazetteer":
+        """From (code, name, short name[, home]) rows, with Zhejiang's townships.
+
+        ``others``: the other names (``OtherName``) of the page's date; ``counties``:
+        each county code of today to the code of the county that held its area on the
+        page's date, or None (a town of 萧山区 is 萧山市's in 1998); without it,
+        today's."""
         places = [Place(*row) for row in regions]
         known = {p.code for p in places}
         towns: dict[str, list[str]] = {}
         for line in TOWNS.read_text(encoding="utf-8").splitlines():
             if line and not line.startswith("#"):
                 code, name = line.split("\t")
+                if counties is not None:
+                    code = counties.get(code)
                 if code in known:
                     towns.setdefault(name, []).append(code)
-        return cls(places, towns)
+        return cls(places, towns, list(others))
 
     def by_code(self, code: str) -> Place:
         return next(p for p in self.places if p.code == code)
 
     def named(self, text: str) -> Place | None:
-        """The region ``text`` names exactly (full or short name)."""
+        """The region ``text`` names exactly (full name, or a home region's short name,
+        the home province's first; a name out of use names the first region that took
+        its area over)."""
         text = text.strip()
-        return next((p for p in self.places if text in (p.name, p.short_name)), None)
+        found = sorted(
+            (p for p in self.places if text == p.name or (p.home and text == p.short_name)),
+            key=lambda p: not p.home,
+        )
+        if not _GENERIC.match(text):  # 城区 or 郊区 alone names no one place
+            found += [o.places[0] for o in self.others if o.name == text and o.places]
+        found = [p for p in found if p.home or not _GENERIC.match(text)]
+        return found[0] if found else None
 
     def mentions(self, text: str) -> Counter:
         """How often each region is named in ``text`` (a township for its county)."""
+        return self._scan(text)[0]
+
+    def _scan(self, text: str) -> tuple[Counter, list[OtherName]]:
+        """The regions named in ``text`` with how often, and the other names
+        (``OtherName``) that named them, in the order first found."""
         found: Counter = Counter()
+        others: list[OtherName] = []
         taken = [False] * len(text)
-        # Longest names first, so 洋溪街道 is not also 洋溪, and 建德市 not also 建德.
-        names = [(p.name, p, True) for p in self.places]
-        names += [(p.short_name, p, False) for p in self.places if p.short_name != p.name]
-        names += [(town, None, True) for town in self.towns]
-        for name, place, full in sorted(names, key=lambda n: -len(n[0])):
-            if len(name) < 2 or (not full and name in AMBIGUOUS):
+        for name, readings in self._names():
+            if name not in text:
                 continue
             for match in re.finditer(re.escape(name), text):
                 start, end = match.span()
@@ -107,20 +167,92 @@ class Gazetteer:
                     continue
                 for i in range(start, end):
                     taken[i] = True
-                if _not_a_place(text, start, end):
+                home = all(p.home for r in readings for p in r.places)
+                if _not_a_place(text, start, end, elsewhere=not home):
                     continue
-                if place is None:
-                    codes = self.towns[name]
-                    if len(codes) == 1:  # a township name shared by two counties says nothing
-                        found[self.by_code(codes[0])] += 1
-                else:
+                reading = _chosen(readings, text[max(0, start - 12) : start])
+                if reading is None:  # a name several places share says nothing
+                    continue
+                for place in reading.places:
                     found[place] += 1
+                if reading.other is not None and reading.other not in others:
+                    others.append(reading.other)
+        return found, others
+
+    def _names(self) -> list[tuple[str, list[_Reading]]]:
+        """Every name with what it may mean, longest first, so 洋溪街道 is not also
+        洋溪, and 建德市 not also 建德. Of equally long names a full name of the date
+        goes first, then a short name, another name, a township."""
+        if self._table is None:
+            table: dict[str, tuple[int, list[_Reading]]] = {}
+
+            def add(name: str, rank: int, reading: _Reading) -> None:
+                if len(name) < 2:
+                    return
+                held = table.setdefault(name, (rank, []))
+                if held[0] == rank:
+                    held[1].append(reading)
+                elif rank < held[0]:
+                    table[name] = (rank, [reading])
+
+            within = self._containers()
+            by_code = {p.code: p for p in reversed(self.places)}  # the first of a code
+            for p in self.places:
+                generic = not p.home and bool(_GENERIC.match(p.name))
+                add(p.name, 0, _Reading((p,), within=within[p], only_within=generic))
+                if p.home and p.short_name != p.name and p.short_name not in AMBIGUOUS:
+                    add(p.short_name, 1, _Reading((p,), within=within[p]))
+            for other in self.others:
+                if not other.places:
+                    continue
+                generic = bool(_GENERIC.match(other.name)) or (
+                    len(other.name) < 3 and not all(p.home for p in other.places)
+                )
+                near = tuple(n for p in other.places for n in within[p])
+                retired = other if other.retired else None
+                add(other.name, 2, _Reading(other.places, retired, near, generic))
+            for town, codes in self.towns.items():
+                for code in codes:
+                    add(town, 3, _Reading((by_code[code],)))
+            self._table = sorted(
+                ((name, readings) for name, (_rank, readings) in table.items()),
+                key=lambda item: -len(item[0]),
+            )
+        return self._table
+
+    def _containers(self) -> dict[Place, tuple[str, ...]]:
+        """Each place's city's and province's names (full, and short where it counts)."""
+        by_code = {p.code: p for p in self.places}
+        found = {}
+        for p in self.places:
+            names = []
+            for code in {p.code[:4] + "00", p.code[:2] + "0000"} - {p.code}:
+                if (above := by_code.get(code)) is not None:
+                    names.append(above.name)
+                    if len(above.short_name) >= 2:
+                        names.append(above.short_name)
+            found[p] = tuple(names)
         return found
 
 
-def _not_a_place(text: str, start: int, end: int) -> bool:
+def _chosen(readings: list[_Reading], before: str) -> _Reading | None:
+    """The reading a name has here: the one whose city or province is written just
+    before it (上海市普陀区), else the only one, else the only one in the home
+    province (普陀区 is 舟山's), else none."""
+    fits = [r for r in readings if any(before.endswith(n) for n in r.within)]
+    if not fits:
+        fits = [r for r in readings if not r.only_within]
+        if len({r.places for r in fits}) > 1:
+            fits = [r for r in fits if all(p.home for p in r.places)]
+    return fits[0] if len({r.places for r in fits}) == 1 else None
+
+
+def _not_a_place(text: str, start: int, end: int, *, elsewhere: bool = False) -> bool:
     before, after = text[max(0, start - 6) : start], text[end : end + 8]
     if _ORGANISATION.match(after):
+        return True
+    # Another province's full name inside a word: 中山市场, 新城区域.
+    if elsewhere and text[end - 1 : end + 1] in ("市场", "区域"):
         return True
     # 总经理杨金华表示: a surname before the name and a verb of speech after it.
     return (
@@ -132,7 +264,16 @@ def _not_a_place(text: str, start: int, end: int) -> bool:
 
 def tag(gazetteer: Gazetteer, headline: str, text: str) -> list[tuple[Place, bool]]:
     """(region, is primary) for a story with this headline and text."""
-    counts = gazetteer.mentions(headline + "\n" + text)
+    return regions(gazetteer, headline, text)[0]
+
+
+def regions(
+    gazetteer: Gazetteer, headline: str, text: str
+) -> tuple[list[tuple[Place, bool]], list[str]]:
+    """``tag``, with a warning for each name out of use on the page's date that tagged
+    the story. Such a name tags every division that took its area over (江干区 in 2025:
+    上城区 and 钱塘区), the first in code order primary where it is the primary."""
+    counts, others = gazetteer._scan(headline + "\n" + text)
     primary = None
     if match := re.match(r"^\s*([^：:\s]{2,8})\s*[：:]", headline):
         primary = gazetteer.named(match.group(1))
@@ -142,10 +283,19 @@ def tag(gazetteer: Gazetteer, headline: str, text: str) -> list[tuple[Place, boo
         ) or sorted(counts, key=lambda p: (-counts[p], p.code))
         primary = ranked[0] if ranked else None
     if primary is None:
-        return []
-    others = [
+        return [], []
+    tagged = [primary] + [
         p
         for p, n in sorted(counts.items(), key=lambda item: (-item[1], item[0].code))
         if p != primary and n >= 2 and not p.contains(primary) and not primary.contains(p)
     ]
-    return [(primary, True), *((p, False) for p in others)]
+    notes = []
+    for other in others:
+        if any(p in tagged for p in other.places):
+            tagged += [
+                p
+                for p in other.places
+                if p not in tagged and not p.contains(primary) and not primary.contains(p)
+            ]
+            notes.append(other.note())
+    return [(p, p == primary) for p in tagged], notes

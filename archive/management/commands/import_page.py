@@ -39,13 +39,13 @@ class Command(BaseCommand):
             raise CommandError(f"无法读取 {path}：{error.strerror}") from None
         try:
             text = source.read(raw)
-            parsed = services.page_parse(text, self._gazetteer(dry_run))
+            parsed = services.page_parse(text, self._gazetteer(dry_run), edition_date=date)
         except source.RejectedPage as error:
             raise CommandError(f"{path}：{error}") from None
         if json:
             self.stdout.write(_dumps(parsed.as_dict()))
         else:
-            self._summary(parsed)
+            self._summary(parsed, date)
         if dry_run:
             return
         try:
@@ -57,16 +57,18 @@ class Command(BaseCommand):
         self.stderr.write(self.style.SUCCESS(f"已创建 {record.articles.count()} 篇草稿（{ids}）。"))
 
     def _gazetteer(self, dry_run: bool):
-        """The regions table's gazetteer; for a dry run on a database not yet migrated,
-        the same regions from the migration that loads them."""
+        """The regions table's gazetteer (of the page's date); for a dry run on a
+        database not yet migrated, Zhejiang's divisions of 2024, whatever the date."""
         if Region._meta.db_table in connection.introspection.table_names():
             return None  # page_parse reads the table
         if not dry_run:
             raise CommandError("数据库尚未初始化：请先运行 python manage.py migrate。")
         return Gazetteer.load([row[:3] for row in zhejiang_2024.REGIONS])
 
-    def _summary(self, page):
+    def _summary(self, page, date):
         self.stdout.write(f"版面：{page.banner or '（无栏目名）'}")
+        on = f"{date.year} 年" if date else "今年"
+        self.stdout.write(f"地区按{on}的行政区划认定。")
         for story in page.stories:
             regions = "、".join(name for _code, name, _primary in story.regions) or "无"
             counts = f"{len(story.body)} 段，{len(story.photos)} 图"
