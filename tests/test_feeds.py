@@ -230,7 +230,7 @@ def test_feed_queries_do_not_grow_with_the_stories_listed(client, author, sectio
 
 
 def test_pages_point_readers_to_their_feeds(client, author):
-    kecheng = Region.objects.get(code="330802")
+    kecheng = Region.objects.by_code("330802")
     pages = {
         reverse("archive:home"): reverse("archive:story_feed"),
         kecheng.get_absolute_url(): reverse("archive:region_feed", args=[kecheng.slug]),
@@ -288,7 +288,7 @@ def test_sitemap_index_and_pages_validate_and_list_stories_and_regions(client, h
     stories = [ArticleFactory() for _ in range(5)]
     urls = sitemap_urls(client)
     assert {story_url(story) for story in stories} <= set(urls)
-    kecheng = Region.objects.get(code="330802")
+    kecheng = Region.objects.by_code("330802")
     assert f"http://{HOST}{kecheng.get_absolute_url()}" in urls
     assert len(urls) == len(set(urls)) == len(stories) + Region.objects.count()
 

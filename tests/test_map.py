@@ -80,7 +80,7 @@ def test_counties_with_stories_are_shaded_darker(client):
 
 def test_city_page_highlights_its_counties_and_dims_the_others(client):
     links = map_links(page(client, reverse("archive:region_detail", args=["quzhou"])))
-    quzhou = {r.code for r in Region.objects.get(code="330800").children.all()}
+    quzhou = {r.code for r in Region.objects.by_code("330800").children.all()}
     assert len(quzhou) == 6
     for code, link in links.items():
         expected = "is-highlighted" if code in quzhou else "is-dimmed"
@@ -115,7 +115,7 @@ def test_text_version_lists_all_90_counties_by_city_with_counts(client):
 
 
 def test_a_county_newer_than_the_map_is_listed_but_not_drawn(client):
-    hangzhou = Region.objects.get(code="330100")
+    hangzhou = Region.objects.by_code("330100")
     Region.objects.create(
         code="330199",
         name="新设区",

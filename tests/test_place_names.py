@@ -120,7 +120,8 @@ def suggested(client, typed: str) -> list[str]:
 
 
 def test_the_region_box_suggests_names_as_the_reader_types(client):
-    assert suggested(client, "柯") == ["柯桥区", "柯城区"]  # in code order: 330603, 330802
+    # Today's divisions first, in code order: 330603, 330802, then 新疆's 652929.
+    assert suggested(client, "柯") == ["柯桥区", "柯城区", "柯坪县"]
     assert suggested(client, "柯城區") == ["柯城区"]
     assert suggested(client, "kec") == ["柯城区"]
     assert suggested(client, "3308")[:2] == ["衢州市", "柯城区"]
@@ -135,8 +136,17 @@ def test_the_region_box_suggests_names_as_the_reader_types(client):
             "slug": "kecheng",
             "level": "county",
             "parent": "衢州市",
+            "first_year": 1985,
+            "last_year": None,
+            "period": "1985–",
+            "label": "柯城区（衢州市，1985–）",
+            "value": "柯城区",
         }
     ]
+    (jianggan,) = client.get(reverse("api:region-suggest"), {"q": "江干"}).json()
+    assert jianggan["label"] == "江干区（杭州市，1983–2021）"
+    gulou = client.get(reverse("api:region-suggest"), {"q": "鼓楼区"}).json()
+    assert len({g["value"] for g in gulou}) == len(gulou) >= 4  # slugs: each picks its own
 
 
 @pytest.mark.parametrize("typed", ["柯" * 51, "柯\x00"])

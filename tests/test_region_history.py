@@ -202,3 +202,15 @@ def test_a_region_page_costs_the_same_queries_however_many_predecessors(client, 
             assert client.get(hangzhou[key].get_absolute_url()).status_code == 200
         counts[key] = len(queries)
     assert len(set(counts.values())) == 1, counts
+
+
+def test_a_name_in_use_today_wins_over_former_namesakes_which_are_offered(client):
+    quzhou = Region.objects.current().get(code="330800")
+    story("衢州市区新闻", Region.objects.by_code("330802"), 2020)
+    response = client.get(STORIES, {"region": "衢州"})
+    page = " ".join(visible_text(response).split())
+    assert "衢州市区新闻" in page and "地区：衢州市 ×" in page
+    assert "也叫这个名字的旧地区：衢州市（金华地区，1981–1985）" in page
+    former = Region.objects.get(code="332402")
+    assert f"?region={former.slug}" in response.content.decode()
+    assert quzhou.is_current and not former.is_current

@@ -368,7 +368,7 @@ def test_a_story_moved_to_another_county_in_the_admin_is_searched_there(
     article = placed_stories["jiande"]
     url = reverse("admin:archive_article_change", args=[article.pk])
     data = form_data(editor_client.get(url))
-    data["article_regions-0-region"] = str(Region.objects.get(code="330803").pk)
+    data["article_regions-0-region"] = str(Region.objects.by_code("330803").pk)
     response = editor_client.post(url, {**data, "_save": "保存"})
     assert response.status_code == 302
     assert found(client, "农田", region="jiande") == set()

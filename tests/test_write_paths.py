@@ -140,11 +140,11 @@ def test_saving_a_story_with_what_a_form_holds_around_it(editor):
             story=story,
             user=editor,
             save_related=lambda: story.article_regions.update(
-                region=Region.objects.get(code="330803")
+                region=Region.objects.by_code("330803")
             ),
         )
     regions = StoryListing.objects.filter(article=story, facet=StoryListing.Facet.REGION)
-    assert Region.objects.get(code="330803").pk in regions.values_list("subject_id", flat=True)
+    assert Region.objects.by_code("330803").pk in regions.values_list("subject_id", flat=True)
 
 
 def test_reverting_a_story(editor):
@@ -211,7 +211,7 @@ def test_the_admin_story_form_add_and_change(member):
     data = form_data(response)
     regions = inline_prefix(response, ArticleRegionInline)
     data.update(headline="新写的稿件", body="正文一段。")
-    data[f"{regions}-0-region"] = str(Region.objects.get(code="330802").pk)
+    data[f"{regions}-0-region"] = str(Region.objects.by_code("330802").pk)
     data[f"{regions}-0-is_primary"] = "on"
     with one_write():
         assert client.post(add, {**data, "_save": "保存"}).status_code == 302

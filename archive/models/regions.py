@@ -275,16 +275,20 @@ class Region(models.Model):
 
     @staticmethod
     def chosen(found: list["Region"]) -> "Region | None":
-        """The one region meant among ``found`` (what a name matched): the only one, or
-        the one that took over all the others' areas (萧山 names 萧山区, which shows
-        萧山市's and 萧山县's stories too); else None, for the reader to choose."""
+        """The one region meant among ``found`` (what a name matched), or None for the
+        reader to choose: the only one; else the one that took over all the others'
+        areas (萧山 names 萧山区, whose list shows 萧山市's and 萧山县's stories too);
+        else the only one in use today among former namesakes (衢州: 衢州市, not the
+        county-level 衢州市 of 1981–1985, which the page offers beside it). Several in
+        use today (鼓楼区, 朝阳区, 郊区) are always a choice."""
         if len(found) == 1:
             return found[0]
         others = {r.pk for r in found}
         for region in sorted(found, key=lambda r: (not r.is_current, -r.first_year)):
             if others - {region.pk} <= set(region.predecessor_ids()):
                 return region
-        return None
+        current = [r for r in found if r.is_current]
+        return current[0] if len(current) == 1 else None
 
 
 class RegionName(models.Model):

@@ -44,13 +44,14 @@ class NamedField(forms.CharField):
 
     def clean(self, value):
         value = super().clean(value)
-        self.found = []
+        self.found, self.namesakes = [], []
         if not value or not value.strip():
             return None
         found = list(self.candidates(value)[: self.MAX_CHOICES + 1])
         if not found:
             raise forms.ValidationError(self.unknown, code="unknown")
         if (one := self.chosen(found)) is not None:
+            self.namesakes = [obj for obj in found if obj != one][: self.MAX_CHOICES]
             return one
         self.found = found[: self.MAX_CHOICES]
         self.prompt = f"有不止一个{self.noun}叫“{value.strip()}”，请选择："

@@ -101,15 +101,18 @@ def story_list(request):
 
 def _offer_choices(filterset, data: QueryDict) -> None:
     """For a name several regions or authors share, each of them as a link that picks it
-    (the field's ``choice_links``, shown under its error)."""
+    (the field's ``choice_links``, shown under its error); where one was taken for the
+    name (today's 衢州市), its former namesakes as links (``namesake_links``)."""
     for name, field in filterset.form.fields.items():
-        links = []
-        for obj in getattr(field, "found", ()):
-            query = data.copy()
-            query[name] = field.choice_value(obj)
-            query.pop("cursor", None)
-            links.append({"label": field.choice_label(obj), "query": query.urlencode()})
-        field.choice_links = links
+        for found, links in (("found", "choice_links"), ("namesakes", "namesake_links")):
+            setattr(field, links, [])
+            for obj in getattr(field, found, ()):
+                query = data.copy()
+                query[name] = field.choice_value(obj)
+                query.pop("cursor", None)
+                getattr(field, links).append(
+                    {"label": field.choice_label(obj), "query": query.urlencode()}
+                )
 
 
 def _mark_matches(page, query: Query) -> None:
