@@ -62,12 +62,17 @@ def filter_options(response, title: str) -> list[tuple[str, str, bool]]:
     ]
 
 
-def region_codes_offered(response) -> list[str]:
+def region_slugs_offered(response) -> list[str]:
+    """The regions the sidebar filter offers (by slug: codes were reused), top to bottom."""
     return [
-        re.search(r"region=(\w+)", link).group(1)
+        re.search(r"region=([\w-]+)", link).group(1)
         for link, _, _ in filter_options(response, "地区")
         if "region=" in link
     ]
+
+
+def slugs(regions) -> list[str]:
+    return list(regions.order_by("code").values_list("slug", flat=True))
 
 
 def run_action(client, action: str, *articles, query: str = ""):
@@ -141,14 +146,18 @@ def test_editor_filtering_by_a_county_sees_only_that_county(editor_client, demo)
     assert listed_headlines(response) == [KECHENG]
 
 
-def test_region_filter_offers_the_cities_not_all_ninety_counties(editor_client, demo):
+def test_region_filter_offers_the_provinces_and_our_cities_not_every_county(editor_client, demo):
     response = editor_client.get(CHANGELIST)
 
-    offered = region_codes_offered(response)
-    assert offered == ["330000", *Region.objects.cities().values_list("code", flat=True)]
-    assert len(offered) == 12  # the province and its 11 cities
+    offered = region_slugs_offered(response)
+    provinces = slugs(Region.objects.provinces().current())
+    cities = slugs(Region.objects.cities().current().filter(parent__code="330000"))
+    assert len(cities) == 11
+    # The home province is open to its cities, right under it; the others are closed.
+    at = provinces.index("zhejiang") + 1
+    assert offered == provinces[:at] + cities + provinces[at:]
     labels = [label for _, label, _ in filter_options(response, "地区")]
-    assert "杭州市" in labels and "衢州市" in labels
+    assert "浙江省" in labels and "└ 杭州市" in labels and "└ 衢州市" in labels
     assert "柯城区" not in " ".join(labels)
     assert filter_options(response, "地区")[0] == ("?", "全部", True)
 
@@ -156,18 +165,17 @@ def test_region_filter_offers_the_cities_not_all_ninety_counties(editor_client, 
 def test_region_filter_opens_the_chosen_city_to_its_counties(editor_client, demo):
     response = editor_client.get(CHANGELIST + "?region=330800")
 
-    offered = region_codes_offered(response)
-    quzhou_counties = list(
-        Region.objects.counties().filter(code__startswith="3308").values_list("code", flat=True)
-    )
+    offered = region_slugs_offered(response)
+    quzhou_counties = slugs(Region.objects.counties().current().filter(code__startswith="3308"))
     assert len(quzhou_counties) == 6
-    cities = set(Region.objects.cities().values_list("code", flat=True))
-    assert set(offered) == {"330000"} | cities | set(quzhou_counties)
+    provinces = slugs(Region.objects.provinces().current())
+    cities = slugs(Region.objects.cities().current().filter(parent__code="330000"))
+    assert set(offered) == set(provinces) | set(cities) | set(quzhou_counties)
     # The counties sit right under their city, and the city is the highlighted choice.
-    at = offered.index("330800")
+    at = offered.index("quzhou")
     assert offered[at + 1 : at + 7] == quzhou_counties
     selected = [label for _, label, chosen in filter_options(response, "地区") if chosen]
-    assert selected == ["衢州市"]
+    assert selected == ["└ 衢州市"]
     assert "上城区" not in page(response)  # Hangzhou stays closed
 
 
@@ -239,9 +247,10 @@ def test_editor_can_show_counts_beside_the_filters(editor_client, demo):
     response = editor_client.get(CHANGELIST + "?_facets=True&region=330800")
 
     labels = [label for _, label, _ in filter_options(response, "地区")]
-    assert "衢州市 (1)" in labels
+    assert "└ 衢州市 (1)" in labels
     assert "└ 柯城区 (1)" in labels
-    assert "杭州市 (1)" in labels
+    assert "└ 杭州市 (1)" in labels
+    assert "浙江省 (2)" in labels
 
 
 def test_editor_can_find_a_story_by_its_headline(editor_client, demo):
@@ -474,7 +483,7 @@ def test_editor_can_write_a_new_story_with_a_region_and_a_byline(editor_client):
         section=str(section.pk),
     )
     regions = inline_prefix(response, ArticleRegionInline)
-    data[f"{regions}-0-region"] = str(Region.objects.get(code="330383").pk)
+    data[f"{regions}-0-region"] = str(Region.objects.by_code("330383").pk)
     data[f"{regions}-0-is_primary"] = "on"
     add_inline_row(
         data,
@@ -532,7 +541,7 @@ def test_editor_cannot_give_a_story_two_primary_regions(editor_client, kecheng):
     data = form_data(response)
     prefix = inline_prefix(response, ArticleRegionInline)
     assert data[f"{prefix}-0-is_primary"] == "on"
-    qujiang = Region.objects.get(code="330803")
+    qujiang = Region.objects.by_code("330803")
     add_inline_row(data, prefix, region=qujiang.pk, is_primary="on")
 
     response = editor_client.post(change_url(kecheng), {**data, "_save": "保存"})
@@ -581,7 +590,7 @@ def test_editor_moving_a_story_to_another_county_moves_it_between_region_lists(
     response = editor_client.get(change_url(kecheng))
     data = form_data(response)
     data[f"{inline_prefix(response, ArticleRegionInline)}-0-region"] = str(
-        Region.objects.get(code="330881").pk  # 江山市, also in 衢州
+        Region.objects.by_code("330881").pk  # 江山市, also in 衢州
     )
 
     editor_client.post(change_url(kecheng), {**data, "_save": "保存"})
@@ -834,7 +843,7 @@ def autocomplete(client, model_name: str, field_name: str, term: str) -> dict:
 def test_region_autocomplete_finds_a_county_by_name(editor_client):
     found = autocomplete(editor_client, "articleregion", "region", "柯城")
 
-    kecheng = Region.objects.get(code="330802")
+    kecheng = Region.objects.by_code("330802")
     assert found["results"] == [{"id": str(kecheng.pk), "text": "柯城区"}]
     assert found["pagination"] == {"more": False}
 
@@ -956,14 +965,13 @@ def test_a_non_ascii_digit_contributor_filter_lists_nothing_instead_of_failing(e
 
 
 def test_a_regions_code_and_parent_cannot_be_changed_in_the_admin(editor_client):
-    kecheng = Region.objects.get(code="330802")
+    kecheng = Region.objects.by_code("330802")
     url = reverse("admin:archive_region_change", args=[kecheng.pk])
-    lishui = Region.objects.get(code="331100")
-    response = editor_client.post(
-        url,
-        {"code": "331199", "name": "柯城区", "short_name": "柯城", "level": "county",
-         "parent": lishui.pk, "slug": "kecheng"},
-    )  # fmt: skip
+    lishui = Region.objects.by_code("331100")
+    data = form_data(editor_client.get(url), "region_form")  # with its 沿革's management forms
+    data.update(code="331199", parent=str(lishui.pk), first_year="1999", last_year="2000")
+    response = editor_client.post(url, data)
     assert response.status_code == 302
     kecheng.refresh_from_db()
     assert (kecheng.code, kecheng.parent.code) == ("330802", "330800")
+    assert (kecheng.first_year, kecheng.last_year) == (1985, None)

@@ -3,10 +3,11 @@ whole archive) and the story form with its regions, bylines and photos inlines. 
 save goes through ``services.story_save``, which checks the editor's role."""
 
 import nested_admin
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from nested_admin.formsets import NestedInlineFormSet
 
@@ -15,9 +16,13 @@ from archive.admin.filters import ContributorListFilter, PageImportListFilter, R
 from archive.admin.history import StoryHistoryViews
 from archive.admin.publishing import PublishingActions
 from archive.admin.stale import StaleGuardForm
-from archive.admin.widgets import PHOTO_UPLOAD, PreloadedAutocompleteAdmin
+from archive.admin.widgets import (
+    PHOTO_UPLOAD,
+    PreloadedAutocompleteAdmin,
+    region_formfield_kwargs,
+)
 from archive.editorial import roles, services
-from archive.models import Article, ArticleRegion, Credit, Photo
+from archive.models import Article, ArticleRegion, Credit, Photo, Region, RegionSuccession
 from archive.pagination import SORT_TS, CappedCountPaginator
 from archive.search.terms import Query
 
@@ -56,6 +61,75 @@ class ArticleRegionInline(PreloadedAutocompleteAdmin, nested_admin.NestedTabular
     def get_formset(self, request, obj=None, **kwargs):
         # min_num alone only pre-fills a row; validate_min refuses removing the last region.
         return super().get_formset(request, obj, validate_min=True, **kwargs)
+
+    def get_queryset(self, request):
+        # Each row's region is labelled with its parent: fetched with the rows.
+        return super().get_queryset(request).select_related("region__parent")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "region":
+            kwargs.update(region_formfield_kwargs(db_field, self.admin_site, kwargs.get("using")))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def printed_on(article: Article):
+    """The day the story was printed: its edition date, else its publication day."""
+    if article.edition_date:
+        return article.edition_date
+    return timezone.localdate(article.published_at) if article.published_at else None
+
+
+def in_use_then(region: Region, year: int) -> list[Region]:
+    """The regions that held ``region``'s area in ``year``, by the 沿革: its heirs if it
+    was abolished by then (down a chain: 萧山县 → 萧山市 → 萧山区), else the regions it
+    was made from, wholly or in part. One query a step, only for a warning."""
+    later = region.last_year is not None and year > region.last_year
+    found, seen, frontier = [], {region.pk}, [region.pk]
+    for _ in range(6):  # bounded: a chain of takeovers is a few steps long
+        if later:
+            links = RegionSuccession.objects.filter(predecessor__in=frontier, partial=False)
+            steps = [link.successor for link in links.select_related("successor__parent")]
+        else:
+            links = RegionSuccession.objects.filter(successor__in=frontier)
+            steps = [link.predecessor for link in links.select_related("predecessor__parent")]
+        frontier = []
+        for step in steps:
+            if step.pk in seen:
+                continue
+            seen.add(step.pk)
+            if step.valid_in_year(year):
+                found.append(step)
+            else:
+                frontier.append(step.pk)
+        if not frontier:
+            break
+    return sorted(found, key=lambda r: (not r.is_current, r.code, r.first_year))
+
+
+def period_warnings(article: Article) -> list[str]:
+    """A warning for each of the story's saved regions not in use on the day it was
+    printed (none without a date). Not a refusal: an editor may have a reason, and the
+    story stays filed as chosen."""
+    printed = printed_on(article)
+    if printed is None:
+        return []
+    kind = "见报日期" if article.edition_date else "发布日期"
+    day = f"{printed.year}年{printed.month}月{printed.day}日"
+    warnings = []
+    regions = Region.objects.filter(article_links__article=article).select_related("parent")
+    for region in regions.order_by("code", "first_year"):
+        if region.valid_on(printed):
+            continue
+        ended = region.last_year is not None and printed.year > region.last_year
+        text = (
+            f"稿件已保存，但所选地区“{region.label}”在本稿{kind}{day}"
+            f"{'已撤销' if ended else '尚未设立'}。"
+        )
+        then = in_use_then(region, printed.year)
+        if then:
+            text += f"当时该地属于：{'、'.join(r.label for r in then)}。"
+        warnings.append(text + "请核对所选地区。")
+    return warnings
 
 
 class BylineInline(PreloadedAutocompleteAdmin, nested_admin.NestedTabularInline):
@@ -222,6 +296,8 @@ class ArticleAdmin(
                 request, form, formsets, change
             ),
         )
+        for warning in period_warnings(form.instance):
+            messages.warning(request, warning)
 
     def delete_model(self, request, obj):
         services.stories_delete(stories=Article.objects.filter(pk=obj.pk), user=request.user)

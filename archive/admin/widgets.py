@@ -11,7 +11,7 @@ from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db import models
 
-from archive.models import uploads
+from archive.models import Region, uploads
 
 
 class PreloadedAutocompleteSelect(AutocompleteSelect):
@@ -26,6 +26,30 @@ class PreloadedAutocompleteSelect(AutocompleteSelect):
         label = self.choices.field.label_from_instance(obj)
         options.append(self.create_option(name, obj.pk, label, set(chosen), len(options)))
         return [(None, options, 0)]
+
+
+class RegionAutocompleteSelect(PreloadedAutocompleteSelect):
+    """A region picker asking the gazetteer's own autocomplete (``RegionAdmin``'s), whose
+    results carry parent and period: 江干区（杭州市，1983–2021）."""
+
+    url_name = "%s:archive_region_autocomplete"
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    """A chosen region shown as the autocomplete shows it (its queryset and the form's
+    instance select the parent, so the label costs no query)."""
+
+    def label_from_instance(self, obj):
+        return obj.label
+
+
+def region_formfield_kwargs(db_field, admin_site, using=None) -> dict:
+    """What ``formfield_for_foreignkey`` needs for a region autocomplete."""
+    return {
+        "widget": RegionAutocompleteSelect(db_field, admin_site, using=using),
+        "form_class": RegionChoiceField,
+        "queryset": Region.objects.select_related("parent"),
+    }
 
 
 class PreloadedAutocompleteForm(forms.ModelForm):
