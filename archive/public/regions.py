@@ -3,6 +3,8 @@ and each region's 沿革 (names over time, predecessors, successors)."""
 
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from archive.models import Region, RegionSuccession
 
 
@@ -60,18 +62,14 @@ class History:
 
 
 def history(region: Region, predecessor_ids: list[int]) -> History:
-    """Three queries, however long the chain of predecessors."""
+    """Two queries, however long the chain of predecessors."""
     links = list(
-        RegionSuccession.objects.filter(successor__in=[region.pk, *predecessor_ids])
-        .union(RegionSuccession.objects.filter(predecessor=region))
-        .order_by("-year")
+        RegionSuccession.objects.filter(
+            Q(successor__in=[region.pk, *predecessor_ids]) | Q(predecessor=region)
+        )
+        .select_related("predecessor__parent", "successor__parent")
+        .order_by("-year", "successor__code")
     )
-    # union() cannot select related rows: their regions in one more query.
-    regions = Region.objects.select_related("parent").in_bulk(
-        {r for link in links for r in (link.predecessor_id, link.successor_id)}
-    )
-    for link in links:
-        link.predecessor, link.successor = regions[link.predecessor_id], regions[link.successor_id]
     names = list(region.names.order_by("first_year"))
     return History(
         names=names if len(names) > 1 else [],
