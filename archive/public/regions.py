@@ -52,30 +52,47 @@ def subdivisions(region: Region) -> tuple[list[Region], list[Region]]:
 
 
 @dataclass
+class Change:
+    """One step of a 沿革: in ``year``, ``source``'s area (``partial``: part of it) went
+    to ``targets``, by ``document`` (its number and date, or nothing)."""
+
+    year: int
+    source: Region
+    targets: list[Region]
+    partial: bool
+    document: str
+
+
+@dataclass
 class History:
-    """A region's 沿革: its names over time, where its area came from (each link with
-    its year and document), and where it went."""
+    """A region's 沿革: its names over time, and every change of area that made it or
+    that it made, oldest first."""
 
     names: list
-    before: list[RegionSuccession]  # links into this region or its predecessors
-    after: list[RegionSuccession]  # links out of this region
+    changes: list[Change]
+    after: list[Change]  # the changes this region made (where its area went)
 
 
 def history(region: Region, predecessor_ids: list[int]) -> History:
     """Two queries, however long the chain of predecessors."""
-    links = list(
+    links = (
         RegionSuccession.objects.filter(
             Q(successor__in=[region.pk, *predecessor_ids]) | Q(predecessor=region)
         )
         .select_related("predecessor__parent", "successor__parent")
-        .order_by("-year", "successor__code")
+        .order_by("year", "predecessor__code", "successor__code")
     )
+    changes: dict[tuple, Change] = {}
+    for link in links:
+        key = (link.year, link.predecessor_id, link.partial, link.document_text)
+        change = changes.setdefault(
+            key, Change(link.year, link.predecessor, [], link.partial, link.document_text)
+        )
+        change.targets.append(link.successor)
     names = list(region.names.order_by("first_year"))
+    changes = list(changes.values())
     return History(
         names=names if len(names) > 1 else [],
-        before=[link for link in links if link.predecessor_id != region.pk],
-        after=sorted(
-            (link for link in links if link.predecessor_id == region.pk),
-            key=lambda link: (link.year, link.successor.code),
-        ),
+        changes=changes,
+        after=[change for change in changes if change.source == region],
     )
