@@ -69,24 +69,33 @@ def load(region_model, name_model, succession_model, *, batch: int = 2000) -> No
             region = region_model(slug=slug, **fields)
             created.append(region)
         by_key[row["key"]] = region
+    # Parents before children (provinces, then prefectures, then counties), so each new
+    # row is inserted with its parent and only the rows already here need an update.
+    parent_of = {key: name["parent"] for key, name in latest.items()}
+    key_of = {id(region): key for key, region in by_key.items()}
+    for level in ("province", "city", "county"):
+        batch_rows = [r for r in created if r.level == level]
+        for region in batch_rows:
+            parent = parent_of[key_of[id(region)]]
+            region.parent_id = by_key[parent].pk if parent else None
+        region_model.objects.bulk_create(batch_rows, batch_size=batch)
+        if batch_rows and batch_rows[0].pk is None:  # backends that return no ids
+            ids = {
+                (code, first): pk
+                for pk, code, first in region_model.objects.filter(level=level).values_list(
+                    "pk", "code", "first_year"
+                )
+            }
+            for region in batch_rows:
+                region.pk = ids[(region.code, region.first_year)]
+    for region in updated:
+        parent = parent_of[key_of[id(region)]]
+        region.parent_id = by_key[parent].pk if parent else None
     region_model.objects.bulk_update(
         updated,
-        ["code", "level", "first_year", "last_year", "name", "short_name"],
+        ["code", "level", "first_year", "last_year", "name", "short_name", "parent"],
         batch_size=batch,
     )
-    region_model.objects.bulk_create(created, batch_size=batch)
-    if created and created[0].pk is None:  # backends that return no ids on bulk insert
-        ids = {
-            (code, first): pk
-            for pk, code, first in region_model.objects.values_list("pk", "code", "first_year")
-        }
-        for region in created:
-            region.pk = ids[(region.code, region.first_year)]
-
-    for key, name in latest.items():
-        region = by_key[key]
-        region.parent_id = by_key[name["parent"]].pk if name["parent"] else None
-    region_model.objects.bulk_update(list(by_key.values()), ["parent"], batch_size=batch)
 
     name_model.objects.filter(region__in=list(by_key.values())).delete()
     name_model.objects.bulk_create(
