@@ -140,6 +140,30 @@ def short_name(name: str) -> str:
     return core if len(core) >= 2 else name
 
 
+_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
+
+
+def _number(text: str) -> int:
+    """十二 → 12, 二十一 → 21, 三十 → 30, 九 → 9."""
+    if "十" not in text:
+        return _DIGITS[text]
+    tens, _, ones = text.partition("十")
+    return (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[ones] if ones else 0)
+
+
+def arabic_date(text: str) -> str:
+    """二〇〇一年二月二日 → 2001年2月2日, as later documents write their dates; the
+    rest as it is."""
+    match = re.fullmatch(
+        r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日?",
+        text,
+    )
+    if not match:
+        return text
+    year = "".join(str(_DIGITS[c]) for c in match[1])
+    return f"{year}年{_number(match[2])}月{_number(match[3])}日"
+
+
 def _year(text: str) -> int:
     return int(text[:4]) if text else OPEN
 
@@ -252,7 +276,7 @@ def build(source: Path):
         for raw in csv.DictReader(f):
             key = (raw["code"], raw["name"], _year(raw["start"]), raw["successor_code"])
             documents.setdefault(key, []).append(
-                (int(raw["change_year"]), raw["document_number"], raw["document_date"])
+                (int(raw["change_year"]), raw["document_number"], arabic_date(raw["document_date"]))
             )
     links = {}
     for row in rows:

@@ -85,7 +85,7 @@ def test_todays_divisions_come_first(editor_client):
     assert found[0] == "萧山区（杭州市，2001–）"
     assert sorted(found[1:]) == sorted(
         [
-            "萧山县（杭州市，1981–1987）",
+            "萧山县（杭州市，–1987）",
             "萧山市（浙江省，1987–1990）",
             "萧山市（杭州市，1990–2001）",
         ]

@@ -233,3 +233,6 @@ class RegionSuggestionSerializer(RegionPeriodSerializer):
     value = serializers.CharField(
         help_text="填入报道列表 region 筛选的值：名称只指这一个地区时是名称，否则是拼音标识。"
     )
+    matched = serializers.CharField(
+        help_text="按旧名找到时，那个旧名（如输入“郊”找到赛罕区：“郊区”）；否则为空。"
+    )

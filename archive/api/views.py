@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from archive.caching import counts
 from archive.models import Article, Region, RegionName, RegionSuccession
 from archive.public.filters import StoryFilter
+from archive.text.folding import fold
 
 from .filters import (
     BlankMeansUnset,
@@ -344,7 +345,31 @@ class RegionSuggestions(generics.GenericAPIView):
             bearers.setdefault(name, set()).add(region_id)
         for region in regions:
             region.value = region.name if bearers.get(region.name) == {region.pk} else region.slug
+        _former_names(regions, typed.validated_data.get("q", ""))
         return Response(self.get_serializer(regions, many=True).data)
+
+
+def _former_names(regions: list[Region], typed: str) -> None:
+    """Give each region found by a former name (郊 → 赛罕区, once 郊区) that name as
+    ``matched``: one query, only when some region needs it."""
+    folded = fold(typed.strip())
+    for region in regions:
+        region.matched = ""
+    if not folded or folded.isascii():
+        return
+    found_by_old = {
+        r.pk: r
+        for r in regions
+        if not (r.name.startswith(folded) or r.short_name.startswith(folded))
+    }
+    if not found_by_old:
+        return
+    names = RegionName.objects.filter(
+        Q(name__startswith=folded) | Q(short_name__startswith=folded),
+        region__in=list(found_by_old),
+    ).order_by("-first_year")
+    for region_id, name in names.values_list("region_id", "name"):
+        found_by_old[region_id].matched = found_by_old[region_id].matched or name
 
 
 def not_found(request, *args, **kwargs):

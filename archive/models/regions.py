@@ -16,6 +16,11 @@ def _ascii_field(typed: str) -> str:
     return "code" if typed.isdigit() else "slug"
 
 
+# The first yearly list of codes: a division in it may be much older, and stories printed
+# earlier are filed under the divisions of that list.
+FIRST_LIST = 1981
+
+
 def home_province_code() -> str:
     return settings.ARCHIVE_HOME_PROVINCE
 
@@ -36,7 +41,9 @@ class RegionQuerySet(models.QuerySet):
 
     def valid_in(self, year: int):
         """Divisions whose code and name were in the lists of ``year`` (a division is
-        valid for part of its first and last year: the data has years, not days)."""
+        valid for part of its first and last year: the data has years, not days); before
+        1981, those of the first list."""
+        year = max(year, FIRST_LIST)
         return self.filter(Q(last_year__isnull=True) | Q(last_year__gte=year), first_year__lte=year)
 
     def within(self, province: "Region"):
@@ -250,18 +257,24 @@ class Region(models.Model):
 
     @property
     def period(self) -> str:
-        """1983–2021, or 1983– while in use."""
+        """1983–2021, 1983– while in use; a division already in the first list of 1981
+        may be older: –1987, or nothing while in use."""
+        if self.first_year <= FIRST_LIST:
+            return f"–{self.last_year}" if self.last_year else ""
         return f"{self.first_year}–{self.last_year or ''}"
 
     @property
     def label(self) -> str:
         """The name with its parent and period, as editors and readers choose it:
-        江干区（杭州市，1983–2021）, 柯城区（衢州市，1985–）."""
+        江干区（杭州市，1983–2021）, 柯城区（衢州市，1985–）, 萧山县（杭州市，–1987）,
+        东城区（北京市）."""
         within = [self.parent.name] if self.parent_id and self.parent else []
-        within.append(self.period)
-        return f"{self.name}（{'，'.join(within)}）"
+        if self.period:
+            within.append(self.period)
+        return f"{self.name}（{'，'.join(within)}）" if within else self.name
 
     def valid_in_year(self, year: int) -> bool:
+        year = max(year, FIRST_LIST)
         return self.first_year <= year and (self.last_year is None or year <= self.last_year)
 
     def valid_on(self, day) -> bool:
@@ -315,7 +328,9 @@ class RegionName(models.Model):
         ordering = ["region", "first_year"]
 
     def __str__(self):
-        return f"{self.name}（{self.first_year}–{self.last_year or ''}）"
+        return f"{self.name}（{self.period}）" if self.period else self.name
+
+    period = Region.period
 
 
 class RegionSuccession(models.Model):
@@ -345,3 +360,11 @@ class RegionSuccession(models.Model):
         """（浙政发〔2021〕7号，2021年3月11日）, or nothing where unknown."""
         parts = [p for p in (self.document, self.document_date) if p]
         return f"（{'，'.join(parts)}）" if parts else ""
+
+    @property
+    def document_clause(self) -> str:
+        """，依据浙政发〔2021〕7号（2021年3月11日）: the document as a sentence's end,
+        which needs no brackets round numbers that have their own ((83)国函字243号)."""
+        number = f"依据{self.document}" if self.document else ""
+        date = f"（{self.document_date}）" if self.document_date else ""
+        return f"，{number}{date}" if number or date else ""

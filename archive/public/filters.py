@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 
 from archive.models import Article, Contributor, Region, Section
 from archive.search.terms import MAX_TERMS, Query
+from archive.text.folding import fold
 
 MAX_QUERY_LENGTH = 100
 # The paper's archive starts in 1949; anything far outside is a typo or a probe.
@@ -94,7 +95,16 @@ class RegionField(NamedField):
     def chosen(self, found):
         return Region.chosen(found)
 
+    def clean(self, value):
+        self.typed = fold((value or "").strip())
+        return super().clean(value)
+
     def choice_label(self, region) -> str:
+        """Its name, parent and years, and the name the reader typed where that was a
+        former one (赛罕区（呼和浩特市，1983–），原名郊区)."""
+        typed = getattr(self, "typed", "")
+        if typed and not typed.isascii() and typed not in (region.name, region.short_name):
+            return f"{region.label}，原名{typed}"
         return region.label
 
     def choice_value(self, region) -> str:

@@ -4,6 +4,8 @@ and each region's 沿革 (names over time, predecessors, successors)."""
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from archive.models import Region, RegionSuccession
 
@@ -54,13 +56,41 @@ def subdivisions(region: Region) -> tuple[list[Region], list[Region]]:
 @dataclass
 class Change:
     """One step of a 沿革: in ``year``, ``source``'s area (``partial``: part of it) went
-    to ``targets``, by ``document`` (its number and date, or nothing)."""
+    to ``targets``, by ``document`` (a clause: "，依据…（date）", or nothing)."""
 
     year: int
     source: Region
     targets: list[Region]
     partial: bool
     document: str
+
+    def sentence(self, page: Region) -> str:
+        """The change as the page of ``page`` tells it, places linked (but ``page``):
+        部分区域划入, a new code under the same name, a division abolished to set up a new
+        one (撤县设市), or its area going to others."""
+        source, targets = self.source, self.targets
+        name = _name(source, page, period=source != page)
+        places = "、".join(_name(t, page, period=not t.is_current) for t in targets)
+        (only,) = targets if len(targets) == 1 else (None,)
+        if self.partial:
+            text = format_html("{}部分区域划入{}", name, mark_safe(places))
+        elif only is not None and only.name == source.name:
+            text = format_html(
+                "{}行政区划代码由 {} 改为 {}", _name(source, page), source.code, only.code
+            )
+        elif only is not None and only.first_year == self.year:
+            text = format_html("撤销{}，设立{}", name, mark_safe(places))
+        else:
+            text = format_html("撤销{}，区域划入{}", name, mark_safe(places))
+        return format_html("{} 年：{}{}。", self.year, text, self.document)
+
+
+def _name(region: Region, page: Region, *, period: bool = False) -> str:
+    """A place in a 沿革 line: linked unless it is the page's own, with its years."""
+    years = f"（{region.period}）" if period and region.period else ""
+    if region == page:
+        return format_html("{}{}", region.name, years)
+    return format_html('<a href="{}">{}</a>{}', region.get_absolute_url(), region.name, years)
 
 
 @dataclass
@@ -71,6 +101,7 @@ class History:
     names: list
     changes: list[Change]
     after: list[Change]  # the changes this region made (where its area went)
+    lines: list[str]  # the changes as sentences, for the region's own page
 
 
 def history(region: Region, predecessor_ids: list[int]) -> History:
@@ -84,9 +115,9 @@ def history(region: Region, predecessor_ids: list[int]) -> History:
     )
     changes: dict[tuple, Change] = {}
     for link in links:
-        key = (link.year, link.predecessor_id, link.partial, link.document_text)
+        key = (link.year, link.predecessor_id, link.partial, link.document_clause)
         change = changes.setdefault(
-            key, Change(link.year, link.predecessor, [], link.partial, link.document_text)
+            key, Change(link.year, link.predecessor, [], link.partial, link.document_clause)
         )
         change.targets.append(link.successor)
     names = list(region.names.order_by("first_year"))
@@ -95,4 +126,5 @@ def history(region: Region, predecessor_ids: list[int]) -> History:
         names=names if len(names) > 1 else [],
         changes=changes,
         after=[change for change in changes if change.source == region],
+        lines=[change.sentence(region) for change in changes],
     )

@@ -21,7 +21,13 @@ for (const input of document.querySelectorAll("input[data-suggest]")) {
           // The API's value names this region alone: its name, or its slug where the
           // name is shared (鼓楼区) or was reused; the label shows parent and years.
           option.value = region.value;
-          option.label = region.label;
+          // The browser shows only options whose value or label holds what was typed:
+          // say which former name matched (郊区 → 赛罕区…), or what was typed (柯城區).
+          let label = region.matched ? `${region.matched} → ${region.label}` : region.label;
+          if (!label.includes(typed) && !region.value.includes(typed)) {
+            label = `${typed} → ${label}`;
+          }
+          option.label = label;
           return option;
         }),
       );
