@@ -18,7 +18,7 @@ backup is copied around more freely than the database, and a hash is an offline
 guessing target); restored accounts get an unusable password and need a new one
 (``manage.py changepassword``). ``pg_dump`` is the way to keep passwords too.
 
-Regions, groups and users are matched in the target by code, name and username (the
+Regions, groups and users are matched in the target by code and first year, name and username (the
 gazetteer and the roles come from migrations; the operator may have made an account
 first), so their ids may differ there: references to them are translated. Everything
 else keeps its primary key.
@@ -73,15 +73,21 @@ User = get_user_model()
 class Table:
     name: str  # the file's name, without .jsonl
     model: type[models.Model]
-    key: str | None = None  # matched in the target by this field instead of the primary key
+    # Matched in the target by these fields instead of the primary key.
+    key: tuple[str, ...] | None = None
     media: str | None = None  # column naming a file in the photo storage
+
+
+def _key(row: dict, fields: tuple[str, ...]) -> tuple:
+    return tuple(row[field] for field in fields)
 
 
 # In an order that satisfies foreign keys (checked at commit, but readable this way).
 TABLES = [
-    Table("groups", Group, key="name"),
-    Table("users", User, key=User.USERNAME_FIELD),
-    Table("regions", Region, key="code"),
+    Table("groups", Group, key=("name",)),
+    Table("users", User, key=(User.USERNAME_FIELD,)),
+    # A code may name two places over time (330502: 城区, then 吴兴区): with its first year.
+    Table("regions", Region, key=("code", "first_year")),
     Table("sections", Section),
     Table("contributors", Contributor),
     Table("articles", Article),
@@ -439,13 +445,13 @@ class _Restore:
         exported pks of the rows created)."""
         model, key = table.model, table.key
         fields = {f.attname: f for f in _fields(model)}
-        existing = dict(model._base_manager.values_list(key, "pk"))
+        existing = {tuple(v[:-1]): v[-1] for v in model._base_manager.values_list(*key, "pk")}
         taken = set(existing.values())
         mapping, keep, renumber = {}, [], []
         for number, row in enumerate(rows, 1):
             obj = _instance(model, fields, row, number, table)
-            if row[key] in existing:
-                mapping[row["id"]] = existing[row[key]]
+            if _key(row, key) in existing:
+                mapping[row["id"]] = existing[_key(row, key)]
             elif row["id"] in taken:
                 renumber.append((row["id"], obj))
             else:
@@ -462,7 +468,7 @@ class _Restore:
             model._base_manager.bulk_create([obj for _, obj in renumber])
             mapping |= {old: obj.pk for old, obj in renumber}
         self.ids[model] = mapping
-        created = {row["id"] for row in rows if row[key] not in existing}
+        created = {row["id"] for row in rows if _key(row, key) not in existing}
         return mapping, created
 
     def permissions(self, names: list[str], owner: str) -> list[int]:
@@ -489,7 +495,7 @@ class _Restore:
 
     def users(self, table: Table, rows: list[dict]) -> None:
         links = {
-            row["id"]: (row[table.key], row.pop("groups"), row.pop("user_permissions"))
+            row["id"]: (row[table.key[0]], row.pop("groups"), row.pop("user_permissions"))
             for row in rows
         }
         mapping, created = self.merge(table, rows)
