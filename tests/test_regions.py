@@ -5,10 +5,12 @@ from archive.models import Region
 pytestmark = pytest.mark.django_db
 
 
-def test_zhejiang_has_one_province_eleven_cities_and_ninety_counties():
-    assert Region.objects.filter(level=Region.Level.PROVINCE).count() == 1
-    assert Region.objects.cities().count() == 11
-    assert Region.objects.counties().count() == 90
+def test_zhejiang_today_has_eleven_cities_and_ninety_counties():
+    zhejiang = Region.objects.current().get(code="330000")
+    today = Region.objects.current().within(zhejiang)
+    assert today.provinces().count() == 1
+    assert today.cities().count() == 11
+    assert today.counties().count() == 90
 
 
 @pytest.mark.parametrize(
@@ -23,7 +25,7 @@ def test_zhejiang_has_one_province_eleven_cities_and_ninety_counties():
     ],
 )
 def test_current_counties_sit_under_their_city(code, name, city):
-    county = Region.objects.get(code=code)
+    county = Region.objects.current().get(code=code)
     assert county.name == name
     assert county.level == Region.Level.COUNTY
     assert county.parent.name == city
@@ -31,13 +33,15 @@ def test_current_counties_sit_under_their_city(code, name, city):
 
 
 @pytest.mark.parametrize("code", ["330103", "330104"])  # 下城区, 江干区: abolished in 2021
-def test_abolished_districts_are_gone(code):
-    assert not Region.objects.filter(code=code).exists()
+def test_abolished_districts_are_kept_with_the_year_they_ended(code):
+    (district,) = Region.objects.filter(code=code)
+    assert (district.last_year, district.is_current) == (2021, False)
+    assert not Region.objects.current().filter(code=code).exists()
 
 
-def test_every_county_code_starts_with_its_city_prefix():
-    for county in Region.objects.counties().select_related("parent"):
-        assert county.code[:4] == county.parent.code[:4]
+def test_every_county_in_use_lies_in_its_citys_province():
+    for county in Region.objects.counties().current().select_related("parent"):
+        assert county.code[:2] == county.parent.code[:2]
 
 
 def test_lookup_accepts_a_code_or_a_slug_in_any_case():
@@ -52,10 +56,14 @@ def test_a_county_lies_in_its_city_and_province_a_city_in_the_province():
     code = dict(Region.objects.values_list("pk", "code"))
 
     def codes(region_code):
-        region = Region.objects.get(code=region_code)
+        region = Region.objects.by_code(region_code)
         return sorted(code[pk] for pk in ancestors[region.pk])
 
     assert codes("330802") == ["330000", "330800", "330802"]
     assert codes("330182") == ["330000", "330100", "330182"]
     assert codes("330100") == ["330000", "330100"]
     assert codes("330000") == ["330000"]
+    # A county under a 地区 lies in the 地区, as it did then (county-level 衢州市, 1981–1985,
+    # in 金华地区), and a later county in the 市 (衢县, 1985–2001, in 衢州市).
+    assert codes("332402") == ["330000", "332400", "332402"]
+    assert codes("330821") == ["330000", "330800", "330821"]
