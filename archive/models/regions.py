@@ -186,12 +186,11 @@ class Placement:
         return sorted([(r, False) for r in filed] + [(r, True) for r in inherited])
 
 
-# The regions whose area ``%s`` took over, whole, directly or down a chain: one query
-# however long the chain (a recursive CTE, on PostgreSQL and SQLite alike).
-_PREDECESSORS_SQL = """
+# ``%s`` and the regions whose area it took over, whole, directly or down a chain: one
+# query however long the chain (a recursive CTE, on PostgreSQL and SQLite alike).
+PREDECESSORS_OR_SELF_SQL = """
 WITH RECURSIVE before(id) AS (
-    SELECT predecessor_id FROM archive_regionsuccession
-     WHERE successor_id = %s AND NOT partial
+    SELECT CAST(%s AS BIGINT)
     UNION
     SELECT s.predecessor_id FROM archive_regionsuccession s JOIN before b ON s.successor_id = b.id
      WHERE NOT s.partial
@@ -283,8 +282,8 @@ class Region(models.Model):
     def predecessor_ids(self) -> list[int]:
         """The regions whose area this one took over whole (``heirs`` turned round)."""
         with connection.cursor() as cursor:
-            cursor.execute(_PREDECESSORS_SQL, [self.pk])
-            return [row[0] for row in cursor.fetchall()]
+            cursor.execute(PREDECESSORS_OR_SELF_SQL, [self.pk])
+            return [pk for (pk,) in cursor.fetchall() if pk != self.pk]
 
     @staticmethod
     def chosen(found: list["Region"]) -> "Region | None":

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from archive.models import Region
+from archive.models.regions import home_province_code
 
 DATA = Path(__file__).with_name("zhejiang_counties.json")
 SHADES = 5  # shade-1 … shade-5 for counties with stories; shade-0 for none
@@ -124,8 +125,8 @@ def _region_urls():
 
 def _groups(cities) -> list[tuple[Region, list[Region]]]:
     if cities is None:  # one query, when the page has no city tree of its own
-        province = Region.objects.home_province()
-        cities = Region.objects.current().within(province).exclude(pk=province.pk).tree()
+        home = Region.objects.current().filter(code__startswith=home_province_code()[:2])
+        cities = home.exclude(level=Region.Level.PROVINCE).tree()
     return [(city, city.subregions) for city in cities]
 
 

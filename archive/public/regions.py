@@ -4,10 +4,12 @@ and each region's 沿革 (names over time, predecessors, successors)."""
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from archive.models import Region, RegionSuccession
+from archive.models.regions import PREDECESSORS_OR_SELF_SQL
 
 
 def counted_tree(story_counts: dict[int, int], regions=None) -> list[Region]:
@@ -98,17 +100,25 @@ class History:
     """A region's 沿革: its names over time, and every change of area that made it or
     that it made, oldest first."""
 
+    region: Region
     names: list
     changes: list[Change]
     after: list[Change]  # the changes this region made (where its area went)
     lines: list[str]  # the changes as sentences, for the region's own page
 
+    @property
+    def has_predecessors(self) -> bool:
+        """Whether the region took over another's whole area (its list then holds
+        their stories too)."""
+        return any(not c.partial and c.source != self.region for c in self.changes)
 
-def history(region: Region, predecessor_ids: list[int]) -> History:
-    """Two queries, however long the chain of predecessors."""
+
+def history(region: Region) -> History:
+    """One query, however long the chain of predecessors (and one more for the names of
+    a region that had several: ``region.name_count``, annotated by the caller, says)."""
     links = (
         RegionSuccession.objects.filter(
-            Q(successor__in=[region.pk, *predecessor_ids]) | Q(predecessor=region)
+            Q(successor__in=RawSQL(PREDECESSORS_OR_SELF_SQL, [region.pk])) | Q(predecessor=region)
         )
         .select_related("predecessor__parent", "successor__parent")
         .order_by("year", "predecessor__code", "successor__code")
@@ -120,9 +130,11 @@ def history(region: Region, predecessor_ids: list[int]) -> History:
             key, Change(link.year, link.predecessor, [], link.partial, link.document_clause)
         )
         change.targets.append(link.successor)
-    names = list(region.names.order_by("first_year"))
+    several = getattr(region, "name_count", 2) > 1
+    names = list(region.names.order_by("first_year")) if several else []
     changes = list(changes.values())
     return History(
+        region=region,
         names=names if len(names) > 1 else [],
         changes=changes,
         after=[change for change in changes if change.source == region],

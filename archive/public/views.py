@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
@@ -190,11 +190,14 @@ def region_list(request):
 
 @cached_page
 def region_detail(request, slug: str):
-    region = get_object_or_404(Region.objects.select_related("parent"), slug=slug)
+    region = get_object_or_404(
+        Region.objects.select_related("parent__parent").annotate(name_count=Count("names")),
+        slug=slug,
+    )
     only = request.GET.get("only") == "1"
     stories = Article.objects.published().in_region(region, only_filed=only).for_listing()
     region_counts = counts.region_story_counts()
-    predecessors = region.predecessor_ids()
+    history = gazetteer.history(region)
     current, former = gazetteer.subdivisions(region)
     for child in current:
         child.story_count = region_counts.get(child.pk, 0)
@@ -208,8 +211,8 @@ def region_detail(request, slug: str):
             "region": region,
             "children": current,
             "former_children": former,
-            "history": gazetteer.history(region, predecessors),
-            "has_predecessors": bool(predecessors),
+            "history": history,
+            "has_predecessors": history.has_predecessors,
             "only": only,
             "page": _paginate(request, stories),
             "approximate_count": None if only else region_counts.get(region.pk, 0),
