@@ -180,8 +180,8 @@ def region_list(request):
         "archive/region_list.html",
         {
             "cities": cities,
-            "home": Region.objects.home_province(),
-            "provinces": Region.objects.current().provinces(),
+            "provinces": (provinces := list(Region.objects.current().provinces())),
+            "home": next((p for p in provinces if p.code == settings.ARCHIVE_HOME_PROVINCE), None),
             "show_counts": True,
             "county_map": maps.county_map(region_counts, cities=cities),
         },
@@ -197,8 +197,7 @@ def region_detail(request, slug: str):
     only = request.GET.get("only") == "1"
     stories = Article.objects.published().in_region(region, only_filed=only).for_listing()
     region_counts = counts.region_story_counts()
-    history = gazetteer.history(region)
-    current, former = gazetteer.subdivisions(region)
+    history, current, former = gazetteer.described(region)
     for child in current:
         child.story_count = region_counts.get(child.pk, 0)
         for grandchild in child.subregions:
