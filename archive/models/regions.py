@@ -1,11 +1,13 @@
 """The gazetteer: every division of China since 1980, its names over time, its
 parents and its successors (``archive/gazetteer/``, loaded by migration 0017)."""
 
+import functools
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
 from archive.text.folding import fold
@@ -248,7 +250,9 @@ class Region(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("archive:region_detail", args=[self.slug])
+        # One reverse per process and script prefix: pages list hundreds of regions,
+        # and a reverse each was a third of a province page (slugs need no quoting).
+        return _region_url_pattern(get_script_prefix()).replace(_SLUG_PLACEHOLDER, self.slug)
 
     @property
     def is_current(self) -> bool:
@@ -301,6 +305,14 @@ class Region(models.Model):
                 return region
         current = [r for r in found if r.is_current]
         return current[0] if len(current) == 1 else None
+
+
+_SLUG_PLACEHOLDER = "region-slug"
+
+
+@functools.lru_cache(maxsize=8)
+def _region_url_pattern(prefix: str) -> str:
+    return reverse("archive:region_detail", args=[_SLUG_PLACEHOLDER])
 
 
 class RegionName(models.Model):

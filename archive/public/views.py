@@ -216,7 +216,12 @@ def region_detail(request, slug: str):
             "page": _paginate(request, stories),
             "approximate_count": None if only else region_counts.get(region.pk, 0),
             "page_query": _query_without(request.GET),
-            "county_map": maps.county_map(region_counts, current=region)
+            # A province page's own tree is the map's (cities with their counties).
+            "county_map": maps.county_map(
+                region_counts,
+                current=region,
+                cities=current if region.level == Region.Level.PROVINCE else None,
+            )
             if region.code.startswith(home) and region.is_current
             else None,
         },
