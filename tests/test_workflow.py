@@ -303,7 +303,7 @@ def test_a_scheduled_story_is_invisible_everywhere_until_its_time(client):
     ]
 
     def kecheng_count() -> int:
-        regions = client.get("/api/regions/").json()
+        regions = client.get("/api/regions/tree/").json()
         found = [r for r in _walk(regions) if r.get("code") == "330802"]
         return found[0]["story_count"] if found else -1
 

@@ -68,6 +68,7 @@ CHOOSE = {
     "required": ["detail", "choices"],
     "properties": {"detail": {"type": "array", "items": {"type": "string"}}, "choices": CHOICES},
 }
+SLUG = re.compile(r"[a-z0-9-]+")
 CODE = re.compile(r"\d{6}")
 INVALID_FILTERS = OpenApiResponse(
     ERRORS_WITH_CHOICES,
@@ -198,7 +199,9 @@ class RegionDetail(generics.RetrieveAPIView):
 
     def get_object(self):
         key = self.kwargs["key"]
-        if len(key) > Region._meta.get_field("slug").max_length:
+        # Slugs and codes are ASCII letters, digits and hyphens: anything else (a NUL,
+        # which PostgreSQL refuses in a query) names no region.
+        if len(key) > Region._meta.get_field("slug").max_length or not SLUG.fullmatch(key):
             raise exceptions.NotFound()
         field = "code" if CODE.fullmatch(key) else "slug"
         found = list(with_history(Region.objects.filter(**{field: key})).order_by("first_year"))
