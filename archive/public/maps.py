@@ -12,7 +12,6 @@ from functools import cache
 from html import escape
 from pathlib import Path
 
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from archive.models import Region
@@ -115,14 +114,6 @@ def _text_list(groups, counts: dict[str, int], current: Region | None, url) -> s
     return mark_safe("\n".join(items))
 
 
-def _region_urls():
-    """``Region.get_absolute_url`` for many regions at the cost of one ``reverse``: a
-    hundred reverses are most of the map's time (slugs need no quoting)."""
-    placeholder = "region-slug"
-    pattern = reverse("archive:region_detail", args=[placeholder])
-    return lambda region: pattern.replace(placeholder, region.slug)
-
-
 def _groups(cities) -> list[tuple[Region, list[Region]]]:
     if cities is None:  # one query, when the page has no city tree of its own
         home = Region.objects.current().filter(code__startswith=home_province_code()[:2])
@@ -148,7 +139,7 @@ def county_map(counts: dict[str, int], *, cities=None, current: Region | None = 
     else:
         current, highlighted = None, set()  # the province highlights nothing
 
-    url = _region_urls()
+    url = Region.get_absolute_url  # one reverse per process (``Region.get_absolute_url``)
     groups = []
     for city, group in regions:
         counties = []
