@@ -1,5 +1,6 @@
 """What the parser finds on a page: plain data, ready for ``--json`` and the importer."""
 
+import datetime
 from dataclasses import dataclass, field
 
 from archive.ingest.credits import Credit
@@ -55,13 +56,13 @@ class Page:
     stories: list[Story] = field(default_factory=list)
     unplaced: list[str] = field(default_factory=list)  # text no story could claim
     warnings: list[str] = field(default_factory=list)
-    date: str = ""  # as printed, where the page prints it
+    date: datetime.date | None = None  # as the page prints it
     page_number: int | None = None
 
     def as_dict(self) -> dict:
         return {
             "banner": self.banner,
-            "date": self.date,
+            "date": self.date.isoformat() if self.date else None,
             "page": self.page_number,
             "articles": [s.as_dict() for s in self.stories],
             "unplaced": self.unplaced,

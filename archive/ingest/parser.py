@@ -35,6 +35,8 @@ The method, in the order it runs (docs/importer.md has it with its limits):
 Every input line ends up in a field or in ``Page.unplaced``.
 """
 
+import datetime
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -49,8 +51,19 @@ SUBHEAD_MAX = 24
 CAPTION_MAX = 80
 PICTURE_GAP = 2  # blank lines that mark where a picture stood
 
-_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?:\s*星期[一二三四五六日天])?$")
+_DATE = re.compile(
+    r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日(?:\s*[（(]?星期[一二三四五六日天][）)]?)?"
+)
 _PAGE = re.compile(r"^(?:第\s*)?(?P<n>\d{1,3})\s*版(?:\s*[:：]?\s*(?P<name>\S{2,12}))?$")
+# What else a page's header line may hold around its date: the paper's name (浙江日报),
+# the lunar date, the page number (第3版, or "3 |" before it), the page's name (要闻).
+_HEADER_PAGE = re.compile(
+    r"第\s*(?P<n>\d{1,3})\s*版|(?:^|\s)(?P<lead>\d{1,3})\s*[|｜丨]|[|｜丨]\s*(?P<tail>\d{1,3})\s*$"
+)
+_PAPER = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:日报|晚报|时报|商报|报)(?=\s|$)")
+_LUNAR = re.compile(r"农历\S{2,12}|[（(]?星期[一二三四五六日天][）)]?")
+_HEADER_NAME = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
+HEADER_LINES = 6  # a page's header sits within its first lines
 _NEWS_LEAD = re.compile(
     r"^(?:本报讯|(?:新华社|中新社)[^\s，。]{0,10}电)\s*(?:[（(](?P<credit>[^）)]*)[）)])?"
 )
@@ -91,6 +104,51 @@ class Segment:
     previous: "Segment | None" = None
 
 
+@dataclass
+class Header:
+    """What a line of page furniture says: ``2025年1月24日 星期五``, ``第3版``,
+    ``浙江日报 2025年1月24日 星期五 第3版 要闻``, ``3 | 2025年1月24日 星期五 要闻``."""
+
+    date: datetime.date | None = None
+    page: int | None = None
+    name: str = ""  # the page's name (版名): 要闻, 县域经济
+    bad_date: str = ""  # a printed date no calendar has (2025年2月30日)
+
+
+def read_header(text: str) -> Header | None:
+    """The furniture ``text`` holds, or None when it holds anything else."""
+    if match := _PAGE.match(text):
+        return Header(page=int(match["n"]), name=match["name"] or "")
+    if not (date := _DATE.search(text)):
+        return None
+    header = Header()
+    try:
+        header.date = datetime.date(int(date["y"]), int(date["m"]), int(date["d"]))
+    except ValueError:
+        header.bad_date = date[0]
+    rest = text[: date.start()] + " " + text[date.end() :]
+    if page := _HEADER_PAGE.search(rest):
+        header.page = int(page["n"] or page["lead"] or page["tail"])
+        rest = rest[: page.start()] + " " + rest[page.end() :]
+    rest = _LUNAR.sub(" ", rest).strip(" |｜丨")
+    rest = _PAPER.sub("", rest).strip(" |｜丨")
+    words = [w for w in re.split(r"[\s|｜丨]+", rest) if w]
+    if len(words) > 1 or (words and not _HEADER_NAME.match(words[0])):
+        return None  # a sentence that happens to hold a date
+    header.name = words[0] if words else ""
+    return header
+
+
+def print_details(text: str) -> tuple[datetime.date | None, int | None]:
+    """The date and page number a page's header prints, reading nothing else."""
+    date = page = None
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    for line in itertools.islice(filter(None, lines), HEADER_LINES):
+        if header := read_header(line):
+            date, page = date or header.date, page or header.page
+    return date, page
+
+
 class _Parser:
     def __init__(self, text: str, gazetteer: places.Gazetteer):
         self.gazetteer = gazetteer
@@ -112,12 +170,9 @@ class _Parser:
     def furniture(self) -> list[Credit]:
         editors = []
         for i, line in enumerate(self.lines):
-            if i < 6 and _DATE.match(line.text):
-                self.page.date, self.used[i] = line.text, "date"
-            elif i < 6 and (match := _PAGE.match(line.text)):
-                self.page.page_number, self.used[i] = int(match.group("n")), "page"
-                if match.group("name") and not self.page.banner:
-                    self.page.banner = match.group("name")
+            if i < HEADER_LINES and (header := read_header(line.text)):
+                self.used[i] = "header"
+                self._printed(header)
             elif match := _JUMP.match(line.text):
                 way = "from" if match.group("way").endswith("接") else "to"
                 self.jumps[i] = (way, match.group("page"))
@@ -129,6 +184,15 @@ class _Parser:
                 editors += found
                 self.used[i] = "editor"
         return editors
+
+    def _printed(self, header: "Header") -> None:
+        page = self.page
+        if header.bad_date:
+            page.warnings.append(f"版面印的日期“{header.bad_date}”不是有效日期，已忽略。")
+        page.date = page.date or header.date
+        page.page_number = page.page_number or header.page
+        if header.name and not page.banner:
+            page.banner = header.name
 
     # --- 3. story heads ----------------------------------------------------------------
 

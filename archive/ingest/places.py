@@ -110,6 +110,7 @@ class Gazetteer:
     towns: dict[str, list[str]] = field(default_factory=dict)  # town name -> county codes
     others: list[OtherName] = field(default_factory=list)
     _table: list | None = field(default=None, init=False, repr=False, compare=False)
+    _lookup: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def load(cls, regions, *, others=(), counties: dict | None = None) -> "Gazetteer":
@@ -158,26 +159,47 @@ class Gazetteer:
         found: Counter = Counter()
         others: list[OtherName] = []
         taken = [False] * len(text)
-        for name, readings in self._names():
-            if name not in text:
+        # Every occurrence of every name, in the order the names rank (longest first),
+        # found by looking each position's substrings up: one pass over the text.
+        index, lengths, prefixes = self._index()
+        hits = []
+        for start in range(len(text) - 1):
+            if text[start : start + 2] not in prefixes:
                 continue
-            for match in re.finditer(re.escape(name), text):
-                start, end = match.span()
-                if any(taken[start:end]):
-                    continue
-                for i in range(start, end):
-                    taken[i] = True
-                home = all(p.home for r in readings for p in r.places)
-                if _not_a_place(text, start, end, elsewhere=not home):
-                    continue
-                reading = _chosen(readings, text[max(0, start - 12) : start])
-                if reading is None:  # a name several places share says nothing
-                    continue
-                for place in reading.places:
-                    found[place] += 1
-                if reading.other is not None and reading.other not in others:
-                    others.append(reading.other)
+            for length in lengths:
+                if (rank := index.get(text[start : start + length])) is not None:
+                    hits.append((rank, start, length))
+        table = self._names()
+        for rank, start, length in sorted(hits):
+            end = start + length
+            if any(taken[start:end]):
+                continue
+            for i in range(start, end):
+                taken[i] = True
+            readings = table[rank][1]
+            home = all(p.home for r in readings for p in r.places)
+            if _not_a_place(text, start, end, elsewhere=not home):
+                continue
+            reading = _chosen(readings, text[max(0, start - 12) : start])
+            if reading is None:  # a name several places share says nothing
+                continue
+            for place in reading.places:
+                found[place] += 1
+            if reading.other is not None and reading.other not in others:
+                others.append(reading.other)
         return found, others
+
+    def _index(self) -> tuple[dict[str, int], list[int], frozenset[str]]:
+        """Each name's rank in ``_names``, the names' lengths (longest first) and their
+        first two characters."""
+        if self._lookup is None:
+            table = self._names()
+            self._lookup = (
+                {name: rank for rank, (name, _readings) in enumerate(table)},
+                sorted({len(name) for name, _readings in table}, reverse=True),
+                frozenset(name[:2] for name, _readings in table),
+            )
+        return self._lookup
 
     def _names(self) -> list[tuple[str, list[_Reading]]]:
         """Every name with what it may mean, longest first, so 洋溪街道 is not also
