@@ -35,6 +35,7 @@ The method, in the order it runs (docs/importer.md has it with its limits):
 Every input line ends up in a field or in ``Page.unplaced``.
 """
 
+import bisect
 import datetime
 import itertools
 import re
@@ -50,6 +51,7 @@ TITLE_MAX = 40  # characters in a kicker, headline or subtitle line
 SUBHEAD_MAX = 24
 CAPTION_MAX = 80
 PICTURE_GAP = 2  # blank lines that mark where a picture stood
+WINDOW = 240  # lines apart within which a word split across columns is looked for
 
 _DATE = re.compile(
     r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日(?:\s*[（(]?星期[一二三四五六日天][）)]?)?"
@@ -164,6 +166,8 @@ class _Parser:
         self.used: dict[int, str] = {}  # line index -> what it became
         self.jumps: dict[int, tuple[str, str]] = {}  # line index -> ("from"/"to", page)
         self.page = Page()
+        self._open: list[int] | None = None
+        self.story_places: list | None = None
 
     # --- 2. page furniture -------------------------------------------------------------
 
@@ -258,7 +262,7 @@ class _Parser:
                 len(first.titles) >= 2
                 and all(k in self.used and self.used[k] != "title" for k in range(top))
                 and len(text) <= 12
-                and not re.search(r"[\s：:]", text)
+                and not re.search(r"[\s：:“”‘’\"《》、，,！!？?]", text)
             ):
                 self.page.banner = text
                 self.used[top] = "banner"
@@ -327,6 +331,14 @@ class _Parser:
                 self.used[i] = "photo"
         return found
 
+    def _open_lines(self, i: int) -> list[int]:
+        """The lines within ``WINDOW`` of line ``i`` that stop mid-sentence: a word
+        split across columns is looked for that far, so a long page costs linear time."""
+        if self._open is None:
+            self._open = [j for j in range(len(self.lines)) if self._stops_mid_sentence(j)]
+        at = bisect.bisect_left(self._open, i)
+        return self._open[max(0, at - WINDOW) : at + WINDOW]
+
     def _lone_caption(self, i: int) -> bool:
         """A label (洋溪街道全景), or a single short sentence that carries on no other
         line's sentence (a column's first line under a picture may do that)."""
@@ -339,9 +351,9 @@ class _Parser:
             and joins.ends_sentence(text)
             and sentence_ends == 1
             and not any(
-                joins.word_across(line.text, text) == 2
-                for j, line in enumerate(self.lines)
-                if j not in self.used and j != i and self._stops_mid_sentence(j)
+                joins.word_across(self.lines[j].text, text) == 2
+                for j in self._open_lines(i)
+                if j not in self.used and j != i
             )
         )
 
@@ -383,6 +395,7 @@ class _Parser:
         when nothing better offers), and before a line that completes a word another
         such line starts ("…农家" + "乐蓬勃发展…")."""
         open_ends = {i for s in segments for i in s.lines if self._stops_mid_sentence(i)}
+        ordered = sorted(open_ends)
         pieces = []
         for segment in segments:
             if segment.marker:
@@ -391,9 +404,10 @@ class _Parser:
             start, first_piece = 0, len(pieces)
             for k in range(1, len(segment.lines)):
                 before, first = segment.lines[k - 1], segment.lines[k]
+                near = bisect.bisect_left(ordered, first)
                 if before in open_ends or any(
                     joins.word_across(self.lines[end].text, self.lines[first].text) == 2
-                    for end in open_ends
+                    for end in ordered[max(0, near - WINDOW) : near + WINDOW]
                     if end != first
                 ):
                     pieces.append(_piece(segment, start, k))
@@ -414,7 +428,7 @@ class _Parser:
             last = self.lines[left.lines[-1]].text
             if joins.ends_sentence(last) or left.jump_to:
                 continue
-            for right in text_segments:
+            for right in text_segments[max(0, n - WINDOW) : n + WINDOW]:
                 if right is left or right.jump_from:
                     continue
                 if left.head is not None and right.head is not None and left.head != right.head:
@@ -633,11 +647,14 @@ def _by_topic(parser, stories, chain, segments) -> int | None:
     text = "".join(parser.lines[i].text for s in chain for i in s.lines)
     if not stories:
         return None
+    if parser.story_places is None:  # what each story's own text names, read once
+        parser.story_places = [
+            places.tag(parser.gazetteer, story.headline, _story_text(parser, n, segments))
+            for n, story in enumerate(stories)
+        ]
     scores = Counter()
     mentioned = parser.gazetteer.mentions(text)
-    for n, story in enumerate(stories):
-        own = _story_text(parser, n, chain, segments)
-        home = places.tag(parser.gazetteer, story.headline, own)
+    for n, home in enumerate(parser.story_places):
         for place, _primary in home:
             scores[n] += mentioned.get(place, 0)
     if scores:
@@ -647,8 +664,9 @@ def _by_topic(parser, stories, chain, segments) -> int | None:
     return None
 
 
-def _story_text(parser, n: int, exclude, segments) -> str:
-    own = [s for s in segments if s.head == n and s not in exclude]
+def _story_text(parser, n: int, segments) -> str:
+    """The text under story ``n``'s head (orphan chains are never part of it)."""
+    own = [s for s in segments if s.head == n]
     return "".join(parser.lines[i].text for s in own for i in s.lines)
 
 
