@@ -29,9 +29,12 @@ def ends_sentence(line: str) -> bool:
     return bool(stripped) and stripped[-1] in _ENDS
 
 
+_LONGEST_FIRST = sorted(CONNECTIVES, key=len, reverse=True)
+
+
 def leans_back(text: str) -> str | None:
     """The connective ``text`` opens with, if it opens by leaning on what came before."""
-    for word in sorted(CONNECTIVES, key=len, reverse=True):
+    for word in _LONGEST_FIRST:
         if text.startswith(word) and (len(word) > 1 or text[1:2] in "，,"):
             return word
     return None

@@ -51,7 +51,7 @@ TITLE_MAX = 40  # characters in a kicker, headline or subtitle line
 SUBHEAD_MAX = 24
 CAPTION_MAX = 80
 PICTURE_GAP = 2  # blank lines that mark where a picture stood
-WINDOW = 240  # lines apart within which a word split across columns is looked for
+WINDOW = 160  # lines apart within which a word split across columns is looked for
 
 _DATE = re.compile(
     r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日(?:\s*[（(]?星期[一二三四五六日天][）)]?)?"

@@ -4,6 +4,9 @@ import hashlib
 import unicodedata
 
 MAX_BYTES = 2_000_000  # a printed page is some 10 KB of text; far more is not a page
+# A printed page is a few hundred lines; the parser reads 10,000 in about 2 s (linear,
+# bench/importer.py), so this bound keeps any import to seconds of a server thread.
+MAX_LINES = 20_000
 
 
 class RejectedPage(ValueError):
@@ -30,6 +33,10 @@ def check(text: str) -> str:
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
         raise RejectedPage("内容为空：没有可以导入的文字。")
+    if (lines := text.count("\n") + 1) > MAX_LINES:
+        raise RejectedPage(
+            f"文字有 {lines} 行，超过 {MAX_LINES} 行的上限：一个版面的文字只有几百行，请分版导入。"
+        )
     controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\n\t")
     if controls > len(text) // 100:
         raise RejectedPage("文字中夹有大量控制字符，像是二进制文件：请上传 OCR 识别出的文本。")
