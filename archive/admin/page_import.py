@@ -2,6 +2,8 @@
 the parser finds, confirm, land on the new drafts. Needs the permission to add a
 ``PageImport``; the admin hides the screen from editors without it, and refuses them."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -10,10 +12,13 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from archive.editorial import services
 from archive.ingest import source
-from archive.models import PageImport
+from archive.ingest.page import Photo, Story
+from archive.models import Credit, PageImport
+from archive.models.articles import FIRST_PAGE, LAST_PAGE
 
 
 class PageImportForm(forms.Form):
@@ -24,33 +29,82 @@ class PageImportForm(forms.Form):
         help_text="粘贴 OCR 识别出的整版文字，或在下面上传文本文件。",
     )
     upload = forms.FileField(label="或上传文本文件（UTF-8）", required=False)
+    # ISO in every language: a date input shows nothing else, and the locale's own
+    # format (2025/01/25) came back empty after the preview, so drafts lost their date.
     edition_date = forms.DateField(
-        label="见报日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="见报日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="不填则按版面所印的日期。",
     )
-    page_number = forms.IntegerField(label="版次", required=False, min_value=1, max_value=999)
+    page_number = forms.IntegerField(
+        label="版次",
+        required=False,
+        min_value=FIRST_PAGE,
+        max_value=LAST_PAGE,
+        help_text="不填则按版面所印的版次。",
+    )
 
     def clean(self):
         data = super().clean()
         upload, text = data.get("upload"), data.get("text", "")
         if upload and text.strip():
             raise forms.ValidationError("请只粘贴文字或只上传文件，不要同时提供两者。")
+        if self.errors:
+            return data  # a bad date or page number: corrected before any parse
+        given = {k: data.get(k) for k in ("edition_date", "page_number")}
         try:
             if upload:
                 if upload.size > source.MAX_BYTES:
                     raise source.RejectedPage("文件过大：一个版面的文字不会超过 2 MB。")
                 data["text"] = source.read(upload.read())
             # Place names are read against the divisions of the page's date.
-            data["page"] = services.page_parse(data["text"], edition_date=data.get("edition_date"))
+            data["page"] = services.page_parse(data["text"], **given)
         except source.RejectedPage as error:
             raise forms.ValidationError(str(error)) from None
+        data["edition"] = services.page_edition(data["text"], **given)
         return data
 
 
-def _year(preview, form) -> int | None:
-    """The year whose divisions the preview's places are read against."""
-    if preview is None:
-        return None
-    return (form.initial.get("edition_date") or timezone.localdate()).year
+def credit_names(credits) -> str:
+    """Credits as the preview lists them, each role in the story form's words:
+    郑晨（文字）、许军（摄影）."""
+    return "、".join(f"{c.name}（{Credit.Role(c.role).label}）" for c in credits)
+
+
+@dataclass
+class PreviewStory:
+    story: Story
+    bylines: str
+    photos: list[tuple[Photo, str]]  # each photo with its credits
+
+
+def preview_stories(page) -> list[PreviewStory]:
+    return [
+        PreviewStory(
+            story,
+            credit_names(story.contributors),
+            [(photo, credit_names(photo.credits)) for photo in story.photos],
+        )
+        for story in page.stories
+    ]
+
+
+def warnings_html(warnings: dict):
+    """A ``PageImport.warnings`` on the record's page: the page's, then each story's."""
+    groups = [("本版", warnings.get("page", []))] + [
+        (f"《{story['headline']}》", story["warnings"]) for story in warnings.get("stories", [])
+    ]
+    items = format_html_join(
+        "",
+        "<li>{}<ul>{}</ul></li>",
+        (
+            (label, format_html_join("", "<li>{}</li>", ((note,) for note in notes)))
+            for label, notes in groups
+            if notes
+        ),
+    )
+    return format_html("<ul>{}</ul>", items) if items else "无"
 
 
 @admin.register(PageImport)
@@ -62,6 +116,7 @@ class PageImportAdmin(admin.ModelAdmin):
         "edition_date",
         "page_number",
         "story_links",
+        "warning_list",
         "unplaced",
         "created_by",
         "created_at",
@@ -72,13 +127,17 @@ class PageImportAdmin(admin.ModelAdmin):
     @admin.display(description="生成的稿件")
     def story_links(self, obj):
         return format_html_join(
-            format_html("<br>"),
+            mark_safe("<br>"),
             '<a href="{}">{}</a>',
             (
                 (reverse("admin:archive_article_change", args=[a.pk]), a.headline)
                 for a in obj.articles.order_by("pk")
             ),
         )
+
+    @admin.display(description="导入提示")
+    def warning_list(self, obj):
+        return warnings_html(obj.warnings)
 
     def has_change_permission(self, request, obj=None):
         return False  # a record of what was imported; the stories are edited instead
@@ -87,7 +146,7 @@ class PageImportAdmin(admin.ModelAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = PageImportForm(request.POST or None, request.FILES or None)
-        preview = None
+        preview = edition = None
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             if "_import" in request.POST:
@@ -101,17 +160,13 @@ class PageImportAdmin(admin.ModelAdmin):
                 except services.PageAlreadyImported as error:
                     form.add_error(None, str(error))
                 else:
-                    count = record.articles.count()
-                    self.message_user(request, f"已导入 {count} 篇草稿，请逐篇核对后发布。")
-                    # The preview showed them; the drafts' list is where the editor goes next.
-                    for story in record.parsed.stories:
-                        for note in story.old_names:
-                            messages.warning(request, f"《{story.headline}》：{note}")
+                    self._imported(request, record)
                     url = reverse("admin:archive_article_changelist")
                     return HttpResponseRedirect(f"{url}?page_import={record.pk}")
             else:
-                preview = data["page"]
-                # The confirmation posts the decoded text, whether it was pasted or uploaded.
+                preview, edition = data["page"], data["edition"]
+                # The confirmation posts the decoded text, whether it was pasted or
+                # uploaded, and the date and page as the editor gave them (or not).
                 form = PageImportForm(
                     initial={k: data[k] for k in ("text", "edition_date", "page_number")}
                 )
@@ -123,7 +178,22 @@ class PageImportAdmin(admin.ModelAdmin):
             "title": "导入版面",
             "form": form,
             "preview": preview,
-            "preview_year": _year(preview, form),
             **(extra_context or {}),
         }
+        if preview is not None:
+            context |= {
+                "preview_stories": preview_stories(preview),
+                "edition": edition,
+                "preview_year": (edition.date or timezone.localdate()).year,
+            }
         return TemplateResponse(request, "admin/archive/pageimport/import.html", context)
+
+    def _imported(self, request, record: PageImport) -> None:
+        stories = list(record.articles.only("import_warnings"))
+        count, noted = len(stories), sum(1 for story in stories if story.import_warnings)
+        check = f"；其中 {noted} 篇有导入提示，列在稿件页面顶部" if noted else ""
+        self.message_user(request, f"已导入 {count} 篇草稿，请逐篇核对后发布{check}。")
+        # The preview showed them; the drafts' list is where the editor goes next.
+        for story in record.parsed.stories:
+            for note in story.old_names:
+                messages.warning(request, f"《{story.headline}》：{note}")

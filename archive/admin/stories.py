@@ -3,6 +3,7 @@ whole archive) and the story form with its regions, bylines and photos inlines. 
 save goes through ``services.story_save``, which checks the editor's role."""
 
 import nested_admin
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import ValidationError
@@ -170,6 +171,13 @@ class ArticleAdminForm(StaleGuardForm):
 
     user = None  # set by ArticleAdmin.get_form
 
+    # Shown with the importer's warnings at the top of the form while they are unchecked.
+    import_checked = forms.BooleanField(
+        label="已核对导入提示",
+        required=False,
+        help_text="勾选后保存：以上提示不再显示，并记下核对人和时间。",
+    )
+
     def clean_status(self):
         # services.story_save refuses it too; here it is an error beside the field.
         status = self.cleaned_data["status"]
@@ -210,7 +218,14 @@ class ArticleAdmin(
     paginator = CappedCountPaginator
     list_per_page = 50
     autocomplete_fields = ["section"]
-    readonly_fields = ["version", "created_by", "created_at", "updated_at", "preview_link"]
+    readonly_fields = [
+        "version",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "preview_link",
+        "import_check",
+    ]
     fieldsets = [
         (
             None,
@@ -222,7 +237,14 @@ class ArticleAdmin(
         (
             "记录",
             {
-                "fields": ["version", "created_by", "created_at", "updated_at", "loaded_version"],
+                "fields": [
+                    "version",
+                    "created_by",
+                    "created_at",
+                    "updated_at",
+                    "import_check",
+                    "loaded_version",
+                ],
                 "classes": ["collapse"],
             },
         ),
@@ -236,6 +258,16 @@ class ArticleAdmin(
             return "保存后可预览"
         url = reverse("archive:story_preview", args=[obj.pk])
         return format_html('<a href="{}" target="_blank">在读者页面上预览</a>', url)
+
+    @admin.display(description="导入提示")
+    def import_check(self, obj):
+        if not obj.import_warnings:
+            return "无"
+        if obj.import_checked_at is None:
+            return f"{len(obj.import_warnings)} 条，待核对（列在页面顶部）"
+        who = obj.import_checked_by or "（已删除的用户）"
+        when = timezone.localtime(obj.import_checked_at)
+        return f"{len(obj.import_warnings)} 条，{who} 于 {when:%Y-%m-%d %H:%M} 核对"
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -278,7 +310,11 @@ class ArticleAdmin(
             return super().get_object(request, object_id, from_field)
         # The change form shows who created the story: fetched with it, not after.
         try:
-            return self.get_queryset(request).select_related("created_by").get(pk=object_id)
+            return (
+                self.get_queryset(request)
+                .select_related("created_by", "import_checked_by")
+                .get(pk=object_id)
+            )
         except (Article.DoesNotExist, ValidationError, ValueError):
             return None
 
@@ -289,12 +325,18 @@ class ArticleAdmin(
         # One service call saves the story and then its regions, bylines and photos,
         # checks the editor's role, and follows the write (derived rows, one history
         # row of the whole story, the content version).
+        story, reason = form.instance, ""
+        unchecked = story.import_warnings and story.import_checked_at is None
+        if unchecked and form.cleaned_data.get("import_checked"):
+            story.import_checked_by, story.import_checked_at = request.user, timezone.now()
+            reason = "核对导入提示"
         services.story_save(
-            story=form.instance,
+            story=story,
             user=request.user,
             save_related=lambda: super(ArticleAdmin, self).save_related(
                 request, form, formsets, change
             ),
+            reason=reason,
         )
         for warning in period_warnings(form.instance):
             messages.warning(request, warning)

@@ -6,6 +6,7 @@ and tests."""
 import datetime
 import functools
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +27,7 @@ from archive.models import (
     RegionName,
     Section,
 )
+from archive.models.articles import FIRST_PAGE, LAST_PAGE
 from archive.models.regions import home_province_code
 from archive.search import documents
 from archive.text import body as body_text
@@ -73,6 +75,7 @@ def _written_story(
     page_number: int | None = None,
     page_name: str = "",
     origin: str = Article.Origin.EDITOR,
+    import_warnings: Sequence[str] = (),
     user=None,
 ) -> Article:
     """The rows of a new story, with nothing that follows a write done yet.
@@ -97,6 +100,7 @@ def _written_story(
         page_number=page_number,
         page_name=page_name,
         origin=origin,
+        import_warnings=list(import_warnings),
         created_by=user,
     )
     history.save_without_history(article)
@@ -141,9 +145,16 @@ def _written_story(
 
 
 @transaction.atomic
-def story_save(*, story: Article, user=None, save_related: Callable[[], None] = lambda: None):
+def story_save(
+    *,
+    story: Article,
+    user=None,
+    save_related: Callable[[], None] = lambda: None,
+    reason: str = "",
+):
     """Save a story as a form wrote it, with the rows the form holds around it
-    (``save_related`` writes its regions, bylines and photos), then follow the write.
+    (``save_related`` writes its regions, bylines and photos), then follow the write;
+    ``reason`` goes with its history row.
 
     Refused unless ``user`` may: add a story, or change this one as it was stored (a
     reporter: their own, unpublished), and give it its new status.
@@ -162,7 +173,7 @@ def story_save(*, story: Article, user=None, save_related: Callable[[], None] = 
         roles.require(story.status in roles.allowed_statuses(user), roles.NOT_PUBLISHER)
     history.save_without_history(story)
     save_related()
-    after_write([story], user=user, created=created)
+    after_write([story], user=user, created=created, reason=reason)
     return story
 
 
@@ -435,17 +446,93 @@ def gazetteer(on: datetime.date | None = None) -> Gazetteer:
     )
 
 
+def _day(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+@dataclass(frozen=True)
+class Edition:
+    """The date and page a page's drafts are filed under: as the editor gave them, else
+    as the page prints them; ``warnings`` where the two disagree."""
+
+    date: datetime.date | None
+    page_number: int | None
+    date_printed: bool = False  # taken from the page, the editor gave none
+    page_printed: bool = False
+    warnings: tuple[str, ...] = ()
+
+
+def page_edition(
+    text: str, *, edition_date: datetime.date | None = None, page_number: int | None = None
+) -> Edition:
+    """The page's edition date and page number: the given ones win over what its header
+    prints (``parser.print_details``, which reads only the header), and a disagreement
+    is a warning. Cheap: the gazetteer of the date is chosen from it before the parse."""
+    printed_date, printed_page = parser.print_details(text)
+    if printed_page is not None and not FIRST_PAGE <= printed_page <= LAST_PAGE:
+        printed_page = None  # 第0版 is an OCR slip, not a page
+    warnings = []
+    if edition_date and printed_date and edition_date != printed_date:
+        warnings.append(
+            f"版面印的日期是{_day(printed_date)}，与填写的见报日期{_day(edition_date)}不同，"
+            "已按填写的日期导入。"
+        )
+    if page_number and printed_page and page_number != printed_page:
+        warnings.append(
+            f"版面印的版次是第{printed_page}版，与填写的版次第{page_number}版不同，"
+            "已按填写的版次导入。"
+        )
+    return Edition(
+        date=edition_date or printed_date,
+        page_number=page_number or printed_page,
+        date_printed=edition_date is None and printed_date is not None,
+        page_printed=page_number is None and printed_page is not None,
+        warnings=tuple(warnings),
+    )
+
+
 def page_parse(
-    text: str, places: Gazetteer | None = None, *, edition_date: datetime.date | None = None
+    text: str,
+    places: Gazetteer | None = None,
+    *,
+    edition_date: datetime.date | None = None,
+    page_number: int | None = None,
 ) -> Page:
-    """The parsed page, its places read against the divisions of ``edition_date``
-    (today when unknown); ``PageWithoutStories`` if it holds no headline with a byline."""
-    page = parser.parse(source.check(text), places or gazetteer(edition_date))
+    """The parsed page, its places read against the divisions of its edition date (as
+    given, else as printed, else today; ``page_edition``), with the edition's warnings
+    first among the page's; ``PageWithoutStories`` if it holds no headline with a byline."""
+    text = source.check(text)
+    edition = page_edition(text, edition_date=edition_date, page_number=page_number)
+    page = parser.parse(text, places or gazetteer(edition.date))
     if not page.stories:
         raise PageWithoutStories(
             "没有找到任何报道：版面文字里需要有标题和其下的署名（或“本报讯”导语）。"
         )
+    page.warnings[:0] = edition.warnings
     return page
+
+
+def _page_warnings(page: Page) -> dict:
+    """What ``PageImport.warnings`` keeps of the parse."""
+    return {
+        "page": list(page.warnings),
+        "stories": [
+            {"headline": story.headline, "warnings": list(story.warnings)}
+            for story in page.stories
+            if story.warnings
+        ],
+    }
+
+
+def _draft_warnings(page: Page, story) -> list[str]:
+    """What a draft's editor is asked to check: the story's warnings, then the page's,
+    and where the page left text unplaced (it may be this story's)."""
+    notes = [*story.warnings, *(f"本版：{warning}" for warning in page.warnings)]
+    if page.unplaced:
+        notes.append(
+            f"本版有 {len(page.unplaced)} 段文字未归入任何报道（见导入记录），请核对是否属于本篇。"
+        )
+    return notes
 
 
 @transaction.atomic
@@ -459,16 +546,20 @@ def page_import(
     """Draft stories from a page's OCR text, with its section, contributors and regions
     (reused where they exist), all in one transaction.
 
-    Place names are read against the divisions of ``edition_date`` (today when
-    unknown), and each story filed under the division of that code in that year. The
-    parsed page is returned as the record's ``parsed`` (not stored): its stories'
+    The drafts are filed under ``edition_date`` and ``page_number``, or where the editor
+    gave none, those the page prints (``page_edition``). Place names are read against
+    the divisions of that date (today when unknown), and each story filed under the
+    division of that code in that year. The parser's warnings are kept with the record
+    and with each draft (``Article.import_warnings``, shown on its form until checked).
+    The parsed page is returned as the record's ``parsed`` (not stored): its stories'
     ``old_names`` are the warnings about names out of use on that date.
 
     Raises ``source.RejectedPage`` for text that is not a page, and
     ``PageAlreadyImported`` when the same text was imported before.
     """
     roles.require(roles.can_import(user), roles.NO_IMPORT)
-    page = page_parse(text, edition_date=edition_date)
+    page = page_parse(text, edition_date=edition_date, page_number=page_number)
+    edition = page_edition(text, edition_date=edition_date, page_number=page_number)
     digest = source.digest(text)
     # Lock out a concurrent import of the same page until this one commits.
     existing = PageImport.objects.select_for_update().filter(digest=digest).first()
@@ -478,13 +569,15 @@ def page_import(
         digest=digest,
         text=text,
         banner=page.banner,
-        edition_date=edition_date,
-        page_number=page_number or page.page_number,
+        edition_date=edition.date,
+        page_number=edition.page_number,
         unplaced=page.unplaced,
+        warnings=_page_warnings(page),
         created_by=user,
     )
-    stories = [
-        _written_story(
+    stories = []
+    for story in page.stories:
+        article = _written_story(
             headline=story.headline,
             kicker=story.kicker,
             subtitle=story.subtitle,
@@ -500,14 +593,14 @@ def page_import(
                 }
                 for photo in story.photos
             ],
-            edition_date=edition_date,
-            page_number=record.page_number,
+            edition_date=edition.date,
+            page_number=edition.page_number,
             page_name=page.banner,
             origin=Article.Origin.IMPORT,
+            import_warnings=_draft_warnings(page, story),
             user=user,
         )
-        for story in page.stories
-    ]
+        stories.append(article)
     record.articles.set(stories)
     after_write(stories, user=user, created=True)
     record.parsed = page

@@ -3,6 +3,7 @@ import operator
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models
 from django.db.models import F, Prefetch, Q, Value
 from django.db.models.functions import StrIndex
@@ -200,10 +201,19 @@ class StorySnapshot(models.Model):
         abstract = True
 
 
+# 版次: a header prints at most three digits (第999版), far inside the column's smallint;
+# the admin's forms and ``import_page --page`` take the same range.
+FIRST_PAGE, LAST_PAGE = 1, 999
+PAGE_NUMBER_VALIDATORS = [MinValueValidator(FIRST_PAGE), MaxValueValidator(LAST_PAGE)]
+
 # Admin saves and the services record a story's history themselves, once its
 # bylines and photos are written (``archive.history.record``); other saves record
-# through the model's signal.
-story_history = HistoricalRecords(bases=[StorySnapshot], excluded_fields=["origin"])
+# through the model's signal. The importer's warnings and their check are notes to the
+# desk, not the story's content: no two versions differ by them, so history leaves them out.
+story_history = HistoricalRecords(
+    bases=[StorySnapshot],
+    excluded_fields=["origin", "import_warnings", "import_checked_by", "import_checked_at"],
+)
 
 
 class Article(models.Model):
@@ -248,10 +258,31 @@ class Article(models.Model):
         help_text="晚于现在则为定时发布，到时自动公开。",
     )
     edition_date = models.DateField("见报日期", null=True, blank=True)
-    page_number = models.PositiveSmallIntegerField("版次", null=True, blank=True)
+    page_number = models.PositiveSmallIntegerField(
+        "版次", null=True, blank=True, validators=PAGE_NUMBER_VALIDATORS
+    )
     page_name = models.CharField("版名", max_length=100, blank=True)
     origin = models.CharField(
         "来源", max_length=20, choices=Origin.choices, default=Origin.EDITOR, editable=False
+    )
+    # What the page importer asked the editor to check in this draft; shown on its form
+    # until an editor marks them checked. The database default serves the bulk loads'
+    # COPY, which names its columns.
+    import_warnings = models.JSONField(
+        "导入提示", default=list, db_default=[], blank=True, editable=False
+    )
+    import_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="导入提示核对人",
+        db_index=False,  # never looked up by who checked
+    )
+    import_checked_at = models.DateTimeField(
+        "导入提示核对时间", null=True, blank=True, editable=False
     )
     # Incremented on every save; the editors' workflow uses it to refuse stale saves.
     version = models.PositiveIntegerField("版本", default=1, editable=False)

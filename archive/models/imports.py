@@ -2,10 +2,12 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from .articles import PAGE_NUMBER_VALIDATORS
+
 
 class PageImport(models.Model):
     """A printed page brought in through the importer: its OCR text as it came, what
-    the parser left unplaced, and the draft stories made from it.
+    the parser left unplaced, its warnings, and the draft stories made from it.
 
     ``digest`` identifies the page's text (``archive.ingest.source.digest``), so the
     same page imported twice is recognised and not written again.
@@ -15,8 +17,12 @@ class PageImport(models.Model):
     text = models.TextField("识别文本")
     banner = models.CharField("版面栏目", max_length=100, blank=True)
     edition_date = models.DateField("见报日期", null=True, blank=True)
-    page_number = models.PositiveSmallIntegerField("版次", null=True, blank=True)
+    page_number = models.PositiveSmallIntegerField(
+        "版次", null=True, blank=True, validators=PAGE_NUMBER_VALIDATORS
+    )
     unplaced = models.JSONField("未归入任何报道的文字", default=list, blank=True)
+    # The parser's warnings: {"page": [...], "stories": [{"headline": ..., "warnings": [...]}]}.
+    warnings = models.JSONField("导入提示", default=dict, blank=True)
     articles = models.ManyToManyField(
         "archive.Article", related_name="page_imports", verbose_name="生成的稿件", blank=True
     )
