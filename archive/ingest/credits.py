@@ -158,9 +158,13 @@ def _unbracket(text: str) -> str:
     return text
 
 
+# A mark printed before an author's name over a commentary: "□ 周立群".
+AUTHOR_MARK = re.compile(r"^[□■◎●◆]\s*")
+
+
 def parse_line(line: str) -> list[Credit] | None:
     """The credits of a line made only of names and role marks, else None."""
-    text = line.strip()
+    text = AUTHOR_MARK.sub("", line.strip())
     if not text or len(text) > 60:
         return None
     if match := _COURTESY.match(text):

@@ -78,6 +78,18 @@ def _fit(text: str) -> float:
     return route[0][0]
 
 
+def open_quote(text: str) -> bool:
+    """Whether ``text`` leaves a quotation open (“ without its ”)."""
+    return text.count("“") > text.count("”")
+
+
+def closes_first(text: str) -> bool:
+    """Whether ``text`` closes a quotation before it opens one: it carries on a quote
+    begun elsewhere (…新款，| 我们每个月都要上新。”)."""
+    close, start = text.find("”"), text.find("“")
+    return close >= 0 and (start < 0 or close < start)
+
+
 def join(left: str, right: str) -> str:
     """Two pieces of one paragraph as one, a space kept only between Latin words."""
     left, right = left.rstrip(), right.lstrip()

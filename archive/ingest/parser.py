@@ -70,6 +70,14 @@ _NEWS_LEAD = re.compile(
     r"^(?:本报讯|(?:新华社|中新社)[^\s，。]{0,10}电)\s*(?:[（(](?P<credit>[^）)]*)[）)])?"
 )
 _PICTURE = re.compile(r"^图为")
+_COMMENTATOR = re.compile(r"^(?:本报|本刊)?(?:特约)?评论员$")
+# The label over a column of briefs (简讯): each item under it is a story of its own.
+_BRIEFS = re.compile(
+    r"^(?:县域|本地|本市|综合|新闻|经济|社会|乡村|基层)?(?:简讯|快讯|速览|短讯|速递|动态|资讯)$"
+    r"|^一句话新闻$"
+)
+# "（通讯员 王晓东）" closing a brief: its byline.
+_CLOSING_BYLINE = re.compile(r"[（(](?P<credit>[^（）()]{2,30})[）)]$")
 # Where a story jumps between pages: "（下转第4版）" ends its part here, "（上接第1版）"
 # (under the headline repeated) starts it.
 _JUMP = re.compile(
@@ -90,6 +98,8 @@ class Head:
     titles: list[int]
     credits: list[Credit]
     byline: str = ""
+    photo_only: bool = False  # 图片新闻: a title over a photo, with no text of its own
+    brief: bool = False  # an item of a briefs column (简讯), its label the kicker
 
 
 @dataclass
@@ -167,6 +177,7 @@ class _Parser:
         self.jumps: dict[int, tuple[str, str]] = {}  # line index -> ("from"/"to", page)
         self.page = Page()
         self._open: list[int] | None = None
+        self.head_photos: dict[int, Photo] = {}
         self.story_places: list | None = None
 
     # --- 2. page furniture -------------------------------------------------------------
@@ -220,6 +231,8 @@ class _Parser:
             return [], "", ""  # "（上接第1版）" under the headline repeated
         if i in self.used:
             return None
+        if _COMMENTATOR.match(text):
+            return [], text, ""  # 本报评论员: the paper's voice, no one named
         if lead := _NEWS_LEAD.match(text):
             wording = lead.group("credit") or ""
             return credit_lines.parse_line(wording) or [], wording, text[lead.end() :].strip()
@@ -244,13 +257,20 @@ class _Parser:
             if (byline := self._byline(i)) is None or not (titles := self._titles_above(i)):
                 continue
             credits, wording, body = byline
-            names_only = all(credit_lines.is_person_name(w) for w in wording.split())
+            names = credit_lines.AUTHOR_MARK.sub("", wording).split()
+            names_only = bool(names) and all(credit_lines.is_person_name(w) for w in names)
             found.append(Head(i, titles, credits, byline="" if names_only else wording))
             self.used.update((t, "title") for t in titles)
             if body:
                 line.text = body  # a news lead's line: the rest of it opens the body
             elif i not in self.used:
                 self.used[i] = "byline"
+        self.brief_labels: dict[int, int] = {}  # an item's headline -> its column's label
+        found += self._brief_heads() + self._photo_heads()
+        found.sort(key=lambda h: h.titles[1] if h.brief else h.titles[0])
+        for head in found:
+            if not head.brief and head.titles[0] in self.brief_labels:
+                head.titles.insert(0, self.brief_labels[head.titles[0]])
         # The page's first line above a two-line head is the banner, not a kicker,
         # when it is short and undivided (经济大省挑大梁), as section names are: a
         # place before a colon (平湖：…) starts a headline instead.
@@ -260,6 +280,7 @@ class _Parser:
             text = self.lines[top].text
             if (
                 len(first.titles) >= 2
+                and not first.brief
                 and all(k in self.used and self.used[k] != "title" for k in range(top))
                 and len(text) <= 12
                 and not re.search(r"[\s：:“”‘’\"《》、，,！!？?]", text)
@@ -276,6 +297,70 @@ class _Parser:
                 break
         return found
 
+    def _brief_heads(self) -> list[Head]:
+        """Under a briefs label (简讯, 县域快讯), each title-like line that a paragraph
+        follows and a finished paragraph precedes heads an item of its own, the label
+        its kicker; the column ends at a story's head or the page's editors."""
+        found = []
+        for label, line in enumerate(self.lines):
+            if label in self.used or not _BRIEFS.match(line.text):
+                continue
+            items, labelled = [], []
+            for j in range(label + 1, len(self.lines)):
+                if j in self.used:
+                    if self.used[j] in ("byline", "editor", "jump"):
+                        break  # another story's head, or the page's foot
+                    if self.used[j] == "title":  # a 本报讯 item's headline
+                        labelled.append(j)
+                    continue
+                text = self.lines[j].text
+                if (
+                    self._title_like(j)
+                    and j + 1 < len(self.lines)
+                    and (j + 1) not in self.used
+                    and not self._title_like(j + 1)
+                    and (j == label + 1 or _finished(self.lines[j - 1].text))
+                    and not joins.ends_sentence(text)
+                ):
+                    items.append(j)
+            if not items:
+                continue
+            self.used[label] = "title"
+            self.brief_labels.update(dict.fromkeys(labelled, label))
+            for j in items:
+                found.append(Head(j, [label, j], [], brief=True))
+                self.used[j] = "title"
+        return found
+
+    def _photo_heads(self) -> list[Head]:
+        """A title-like line standing over a picture (a run of blank lines, then a
+        caption and its credit): a photo story (图片新闻), its caption its only text.
+        (A story's own photos stand under its byline or between paragraphs, not under
+        a line that no text follows.)"""
+        found = []
+        for i in range(len(self.lines)):
+            nxt = i + 1
+            if (
+                i in self.used
+                or nxt + 1 >= len(self.lines)
+                or self.lines[nxt].gap < PICTURE_GAP
+                or not self._title_like(i)
+            ):
+                continue
+            credit = self.lines[nxt + 1].text
+            credits = credit_lines.parse_line(credit)
+            split = credit_lines.split_trailing(self.lines[nxt].text)
+            if split:
+                self.head_photos[nxt] = Photo(*split)
+            elif credits and all(c.role in PHOTO_ROLES for c in credits):
+                self.head_photos[nxt] = Photo(self.lines[nxt].text, credits)
+                self.used[nxt + 1] = "photo"
+            else:
+                continue
+            found.append(Head(i, [i], [], photo_only=True))
+            self.used[i], self.used[nxt] = "title", "photo"
+        return found
+
     # --- 4. photos ---------------------------------------------------------------------
 
     def _caption_like(self, i: int) -> bool:
@@ -286,7 +371,7 @@ class _Parser:
 
     def photos(self) -> dict[int, Photo]:
         """Photos by the index of their first line; unmatched courtesy lines kept apart."""
-        found: dict[int, Photo] = {}
+        found: dict[int, Photo] = dict(self.head_photos)  # photo stories' own
         self.loose_credits: dict[int, list[Credit]] = {}
         for i, line in enumerate(self.lines):
             if i in self.used:
@@ -365,6 +450,8 @@ class _Parser:
         current: Segment | None = None
         after, head, photos_before = "page", None, []
         jump_from = ""  # the page the next segment carries on from
+        photo_story = None  # a photo story whose picture comes next
+        self.photo_story_of: dict[int, int] = {}  # photo -> its photo story
         for i in range(len(self.lines)):
             if i in self.jumps:
                 way, page = self.jumps[i]
@@ -372,15 +459,24 @@ class _Parser:
                     found[-1].jump_to = page
                 jump_from = page if way == "from" else ""
                 current, after, photos_before = None, "jump", []
+            if i in head_at and heads[head_at[i]].photo_only:
+                # Its picture is its own; the text after it is someone else's, as
+                # after any photo.
+                current, photo_story = None, head_at[i]
+                continue
             if i in head_at:  # its line is body too when it is a news lead
                 current, after, head, photos_before = None, "head", head_at[i], []
-            if i in photos:
+            if i in photos and photo_story is not None:
+                self.photo_story_of[i] = photo_story
+                current, after = None, "photo"
+            elif i in photos:
                 current, photos_before = None, [*photos_before, i]
                 after = "head" if after == "head" and head is not None else "photo"
             elif i in self.loose_credits:
                 current, after, head, photos_before = None, "credit", None, []
                 found.append(Segment([], "credit", marker=True))
             elif i not in self.used:
+                photo_story = None
                 if current is None:
                     current = Segment([], after, head if after == "head" else None, photos_before)
                     current.jump_from, jump_from = jump_from, ""
@@ -405,10 +501,17 @@ class _Parser:
             for k in range(1, len(segment.lines)):
                 before, first = segment.lines[k - 1], segment.lines[k]
                 near = bisect.bisect_left(ordered, first)
-                if before in open_ends or any(
-                    joins.word_across(self.lines[end].text, self.lines[first].text) == 2
-                    for end in ordered[max(0, near - WINDOW) : near + WINDOW]
-                    if end != first
+                quote_elsewhere = joins.closes_first(self.lines[first].text) and not (
+                    joins.open_quote(self.lines[before].text)
+                )
+                if (
+                    before in open_ends
+                    or quote_elsewhere
+                    or any(
+                        joins.word_across(self.lines[end].text, self.lines[first].text) == 2
+                        for end in ordered[max(0, near - WINDOW) : near + WINDOW]
+                        if end != first
+                    )
                 ):
                     pieces.append(_piece(segment, start, k))
                     start = k
@@ -435,6 +538,9 @@ class _Parser:
                     continue
                 first = self.lines[right.lines[0]].text
                 score = {2: 3, 1: 1, 0: 0}[joins.word_across(last, first)]
+                # Quotation marks: a quote left open is closed by the line that goes on.
+                if joins.closes_first(first):
+                    score += 2 if joins.open_quote(last) else -2
                 # Next in OCR order, with only photos between, or cut from this very
                 # segment: the same column.
                 follows = (
@@ -508,12 +614,14 @@ def parse(text: str, gazetteer: places.Gazetteer) -> Page:
     owned, moved, owner_of = _place(parser, stories, segments)
     position = {id(s): n for n, s in enumerate(segments)}
     for n, story in enumerate(stories):
-        # The chain under the story's head first, then the others in OCR order.
-        chains = sorted(owned[n], key=lambda c: (all(s.head != n for s in c), position[id(c[0])]))
+        chains = _reading_order(owned[n], n, position)
         story.body = parser.blocks([i for chain in chains for s in chain for i in s.lines])
         found = [p for chain in chains for s in chain for p in s.photos_before]
         story.photos = [photos[p] for p in sorted(found)]
-    for index in sorted(set(photos) - {p for s in segments for p in s.photos_before}):
+    for index, n in parser.photo_story_of.items():
+        stories[n].photos.append(photos[index])
+    placed = {p for s in segments for p in s.photos_before} | set(parser.photo_story_of)
+    for index in sorted(set(photos) - placed):
         owner = _photo_owner(index, heads)  # a photo with no text after it on the page
         if owner is None:
             page.unplaced.append(photos[index].caption)
@@ -536,6 +644,8 @@ def parse(text: str, gazetteer: places.Gazetteer) -> Page:
         if n is not None and segment.jump_to:
             jumps[n].append(f"正文下转第{segment.jump_to}版。")
     for n, story in enumerate(stories):
+        if not heads[n].credits:
+            _closing_byline(story)
         _credit_byline_photographers(story)
         _tag(parser.gazetteer, story)
         _warn(story, moved[n], jumps[n])
@@ -594,6 +704,38 @@ def _place(parser: _Parser, stories: list[Story], segments: list[Segment]):
     return owned, moved, owner_of
 
 
+def _closing_byline(story: Story) -> None:
+    """A byline printed at a brief's end ("…开放。（通讯员 王晓东）"): taken out of the
+    text into the story's byline."""
+    if not story.body or not (match := _CLOSING_BYLINE.search(story.body[-1].text)):
+        return
+    credits = credit_lines.parse_line(match["credit"])
+    if not credits or any(c.role in PHOTO_ROLES for c in credits):
+        return
+    last = story.body[-1]
+    story.body[-1] = Block(last.kind, last.text[: match.start()].rstrip())
+    names = match["credit"].split()
+    if not all(credit_lines.is_person_name(w) for w in names):
+        story.byline = match["credit"]
+    story.contributors = [*credits, *story.contributors]
+
+
+def _reading_order(chains: list[list[Segment]], story: int, position) -> list[list[Segment]]:
+    """A story's chains in reading order: the one under its head first; then the one
+    that carries on down the same column past a photo (it comes next in OCR order after
+    the last, with only photos between), else the first left in OCR order."""
+    left = sorted(chains, key=lambda c: (all(s.head != story for s in c), position[id(c[0])]))
+    ordered = left[:1]
+    left = left[1:]
+    while left:
+        end = position[id(ordered[-1][-1])]
+        below = [c for c in left if position[id(c[0])] == end + 1 and c[0].after == "photo"]
+        nxt = below[0] if below else min(left, key=lambda c: position[id(c[0])])
+        ordered.append(nxt)
+        left.remove(nxt)
+    return ordered
+
+
 def _credit_byline_photographers(story: Story) -> None:
     """Photos printed with no credit of their own are the byline's photographer's
     ("李丽/文 项晨/摄")."""
@@ -620,6 +762,11 @@ def _story(parser: _Parser, head: Head, editors: list[Credit]) -> Story:
         byline=head.byline,
         contributors=[*head.credits, *editors],
     )
+
+
+def _finished(text: str) -> bool:
+    """Whether a paragraph ends here, a closing byline ("…开放。（通讯员 王晓东）") aside."""
+    return joins.ends_sentence(_CLOSING_BYLINE.sub("", text))
 
 
 def _heading_like(text: str) -> bool:
@@ -671,7 +818,9 @@ def _story_text(parser, n: int, segments) -> str:
 
 
 def _tag(gazetteer: places.Gazetteer, story: Story) -> None:
-    text = "\n".join([story.kicker, story.subtitle, *(b.text for b in story.body)])
+    # A photo story's caption is all the text it has.
+    own = [b.text for b in story.body] or [p.caption for p in story.photos]
+    text = "\n".join([story.kicker, story.subtitle, *own])
     tagged, story.old_names = places.regions(gazetteer, story.headline, text)
     story.regions = [(place.code, place.name, primary) for place, primary in tagged]
 
