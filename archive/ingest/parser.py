@@ -37,6 +37,7 @@ Every input line ends up in a field or in ``Page.unplaced``.
 
 import bisect
 import datetime
+import functools
 import itertools
 import re
 from collections import Counter
@@ -782,11 +783,21 @@ def _piece(segment: Segment, start: int, end: int) -> Segment:
 
 
 def _photo_owner(index: int, heads: list[Head]) -> int | None:
-    owner = None
-    for n, head in enumerate(heads):
-        if head.line < index:
-            owner = n
-    return owner
+    """The story whose head last comes before line ``index``."""
+    starts = _head_starts(tuple(h.line for h in heads))
+    at = bisect.bisect_left(starts[0], index)
+    return starts[1][at - 1] if at else None
+
+
+@functools.lru_cache(maxsize=8)
+def _head_starts(lines: tuple[int, ...]) -> tuple[list[int], list[int]]:
+    """Heads' lines in order, with the last story (by number) headed at or before each."""
+    order = sorted(range(len(lines)), key=lambda n: lines[n])
+    owners, best = [], -1
+    for n in order:
+        best = max(best, n)
+        owners.append(best)
+    return [lines[n] for n in order], owners
 
 
 def _by_topic(parser, stories, chain, segments) -> int | None:
