@@ -111,6 +111,7 @@ class Segment:
     head: int | None = None  # the story it sits under, if right under a head
     photos_before: list[int] = field(default_factory=list)  # photos between it and the last
     marker: bool = False  # stands for a loose credit line: text never joins across it
+    weak_cut: bool = False  # cut from the one before on weak word evidence only
     jump_from: str = ""  # the page it carries on from ("上接第1版"): nothing here leads to it
     jump_to: str = ""  # the page it carries on to ("下转第4版"): it leads to nothing here
     next: "Segment | None" = None
@@ -494,6 +495,7 @@ class _Parser:
         open_ends = {i for s in segments for i in s.lines if self._stops_mid_sentence(i)}
         ordered = sorted(open_ends)
         pieces = []
+        weak: dict[int, bool] = {}
         for segment in segments:
             if segment.marker:
                 pieces.append(segment)
@@ -505,20 +507,40 @@ class _Parser:
                 quote_elsewhere = joins.closes_first(self.lines[first].text) and not (
                     joins.open_quote(self.lines[before].text)
                 )
-                if (
-                    before in open_ends
-                    or quote_elsewhere
-                    or any(
-                        joins.word_across(self.lines[end].text, self.lines[first].text) == 2
-                        for end in ordered[max(0, near - WINDOW) : near + WINDOW]
-                        if end != first
-                    )
-                ):
+                ends = [e for e in ordered[max(0, near - WINDOW) : near + WINDOW] if e != first]
+                text = self.lines[first].text
+                across = (
+                    2 if any(joins.word_across(self.lines[e].text, text) == 2 for e in ends) else 0
+                )
+                if not across and any(joins.likely_across(self.lines[e].text, text) for e in ends):
+                    across = 1
+                if before in open_ends or quote_elsewhere or across:
                     pieces.append(_piece(segment, start, k))
                     start = k
+                    # A weak join across a paragraph's end: kept apart only if ``link``
+                    # finds the open line it goes on (``rejoin`` undoes it otherwise).
+                    weak[first] = across == 1 and before not in open_ends and not quote_elsewhere
             pieces.append(_piece(segment, start, len(segment.lines)))
             pieces[first_piece].jump_to, pieces[-1].jump_to = "", segment.jump_to
+        for piece in pieces:
+            piece.weak_cut = not piece.marker and weak.get(piece.lines[0], False)
         return pieces
+
+    @staticmethod
+    def rejoin(segments: list[Segment]) -> list[Segment]:
+        """Pieces cut on weak evidence that nothing joined to: back where they were."""
+        kept: list[Segment] = []
+        for segment in segments:
+            before = kept[-1] if kept else None
+            if segment.weak_cut and segment.previous is None and before is not None:
+                before.lines += segment.lines
+                before.jump_to = segment.jump_to
+                before.next = segment.next
+                if segment.next is not None:
+                    segment.next.previous = before
+                continue
+            kept.append(segment)
+        return kept
 
     def _stops_mid_sentence(self, i: int) -> bool:
         text = self.lines[i].text
@@ -538,7 +560,10 @@ class _Parser:
                 if left.head is not None and right.head is not None and left.head != right.head:
                     continue
                 first = self.lines[right.lines[0]].text
-                score = {2: 3, 1: 1, 0: 0}[joins.word_across(last, first)]
+                across = joins.word_across(last, first)
+                score = {2: 3, 1: 1, 0: 0}[across]
+                if across == 1 and right.weak_cut and joins.likely_across(last, first):
+                    score += 1  # cut for this join: the paragraph before it ends whole
                 # Quotation marks: a quote left open is closed by the line that goes on.
                 if joins.closes_first(first):
                     score += 2 if joins.open_quote(last) else -2
@@ -610,6 +635,7 @@ def parse(text: str, gazetteer: places.Gazetteer) -> Page:
     photos = parser.photos()
     segments = parser.cut(parser.segments(heads, photos))
     parser.link(segments)
+    segments = parser.rejoin(segments)
     stories = [_story(parser, head, editors) for head in heads]
 
     owned, moved, owner_of = _place(parser, stories, segments)
@@ -725,6 +751,7 @@ def _reading_order(chains: list[list[Segment]], story: int, position) -> list[li
     """A story's chains in reading order: the one under its head first; then the one
     that carries on down the same column past a photo (it comes next in OCR order after
     the last, with only photos between), else the first left in OCR order."""
+    chains = [_unwrapped(c, position) for c in chains]
     left = sorted(chains, key=lambda c: (all(s.head != story for s in c), position[id(c[0])]))
     ordered = left[:1]
     left = left[1:]
@@ -735,6 +762,24 @@ def _reading_order(chains: list[list[Segment]], story: int, position) -> list[li
         ordered.append(nxt)
         left.remove(nxt)
     return ordered
+
+
+def _unwrapped(chain: list[Segment], position) -> list[Segment]:
+    """A chain that wraps round its own column: its first segment stands under a photo
+    right below its last (…25, 26 | photo | 29, 30 → 22, 23, 24, 25, 26), so the column
+    read down past the photo puts 26 before 29: the last segment's last paragraph opens
+    the chain (the column's other paragraphs keep their place)."""
+    first, last = chain[0], chain[-1]
+    if (
+        len(chain) < 2
+        or first.after != "photo"
+        or position[id(first)] != position[id(last)] + 1
+        or len(last.lines) < 2
+    ):
+        return chain
+    moved = Segment(last.lines[-1:], "cut")
+    position[id(moved)] = position[id(last)]
+    return [moved, *chain[:-1], replace(last, lines=last.lines[:-1])]
 
 
 def _credit_byline_photographers(story: Story) -> None:
