@@ -39,6 +39,7 @@ import bisect
 import datetime
 import functools
 import itertools
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -112,6 +113,7 @@ class Segment:
     photos_before: list[int] = field(default_factory=list)  # photos between it and the last
     marker: bool = False  # stands for a loose credit line: text never joins across it
     weak_cut: bool = False  # cut from the one before on weak word evidence only
+    after_open: bool = False  # cut after a line that stops mid-sentence
     jump_from: str = ""  # the page it carries on from ("上接第1版"): nothing here leads to it
     jump_to: str = ""  # the page it carries on to ("下转第4版"): it leads to nothing here
     next: "Segment | None" = None
@@ -523,7 +525,9 @@ class _Parser:
             pieces.append(_piece(segment, start, len(segment.lines)))
             pieces[first_piece].jump_to, pieces[-1].jump_to = "", segment.jump_to
         for piece in pieces:
-            piece.weak_cut = not piece.marker and weak.get(piece.lines[0], False)
+            if not piece.marker and piece.after == "cut":
+                piece.weak_cut = weak.get(piece.lines[0], False)
+                piece.after_open = piece.lines[0] - 1 in open_ends
         return pieces
 
     @staticmethod
@@ -589,6 +593,42 @@ class _Parser:
             if probe is left:
                 continue  # a cycle
             left.next, right.previous = right, left
+        if len({s.head for s in text_segments if s.head is not None}) > 1:
+            self._clause_ends(text_segments)
+
+    def _clause_ends(self, segments: list[Segment]) -> None:
+        """A sentence left open at a clause's end (…组织非遗展演，) with no word across
+        to show where it goes on goes on in a column block that nothing leads to and
+        that starts where OCR jumped (after a line that stops mid-sentence and carries
+        on elsewhere): the one whose words are most like its own, when clearly so."""
+        free = [
+            s
+            for s in segments
+            if s.previous is None and s.after_open and not s.weak_cut and not s.jump_from
+        ]
+        for left in segments:
+            last = self.lines[left.lines[-1]].text
+            if left.next is not None or left.jump_to or not last.endswith(_CLAUSE_ENDS):
+                continue
+            own = _bigrams("".join(self.lines[i].text for i in left.lines))
+            near = [s for s in free if s.previous is None and s is not left]
+            scored = sorted(
+                (
+                    (_cosine(own, _bigrams("".join(self.lines[i].text for i in s.lines))), n)
+                    for n, s in enumerate(near)
+                ),
+                reverse=True,
+            )
+            if not scored or scored[0][0] <= 0:
+                continue
+            if len(scored) > 1 and scored[0][0] < 1.5 * scored[1][0]:
+                continue
+            right = near[scored[0][1]]
+            probe = right
+            while probe is not None and probe is not left:
+                probe = probe.next
+            if probe is not left:
+                left.next, right.previous = right, left
 
     def chains(self, segments: list[Segment]) -> list[list[Segment]]:
         return [self._chain(s) for s in segments if s.previous is None and not s.marker]
@@ -818,6 +858,20 @@ def _finished(text: str) -> bool:
 def _heading_like(text: str) -> bool:
     """A subhead: short, with no sentence punctuation."""
     return len(text) <= SUBHEAD_MAX and not re.search(r"[，。；,;！？!?]", text)
+
+
+_CLAUSE_ENDS = ("，", ",", "、", "：", ":", "；", ";", "——")
+
+
+def _bigrams(text: str) -> Counter:
+    runs = re.findall(r"[\u3400-\u9fff]{2,}", text)
+    return Counter(run[i : i + 2] for run in runs for i in range(len(run) - 1))
+
+
+def _cosine(a: Counter, b: Counter) -> float:
+    dot = sum(v * b.get(g, 0) for g, v in a.items())
+    norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
+    return dot / norm if norm else 0.0
 
 
 def _piece(segment: Segment, start: int, end: int) -> Segment:
