@@ -440,3 +440,65 @@ def test_page_not_yet_read_right(zhejiang, name):
     whose OCR starts mid-column. Strict: one that starts passing must move to pages/."""
     text = (TODO / f"{name}.txt").read_text(encoding="utf-8")
     assert as_truth(parse(text, zhejiang)) == without_warnings(truth(name, TODO))
+
+
+# --- page furniture, heads without bylines, weak evidence -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "line, date, page, name",
+    [
+        ("浙江日报 2025年1月24日 星期五 第3版 要闻", "2025-01-24", 3, "要闻"),
+        ("3 | 2025年1月24日 星期五 要闻", "2025-01-24", 3, "要闻"),
+        ("2025年1月24日 星期五", "2025-01-24", None, ""),
+        ("第5版：县域经济", None, 5, "县域经济"),
+        (
+            "浙江日报 2025年1月24日 农历甲辰年腊月廿五 星期五 5 | 县域经济",
+            "2025-01-24",
+            5,
+            "县域经济",
+        ),
+    ],
+)
+def test_header_line(line, date, page, name):
+    header = read_header(line)
+    assert (header.date.isoformat() if header.date else None, header.page, header.name) == (
+        date,
+        page,
+        name,
+    )
+
+
+def test_a_sentence_holding_a_date_is_not_a_header():
+    assert read_header("2025年1月24日，柯城区召开全区经济工作会议。") is None
+
+
+def test_a_printed_date_no_calendar_has_is_a_page_warning(zhejiang):
+    text = "2025年2月30日 星期五\n\n第3版\n\n柯城：新赛道\n\n郑晨\n\n柯城区今年新增项目17个。\n"
+    page = parse(text, zhejiang)
+    assert page.date is None and page.page_number == 3
+    assert page.warnings == ["版面印的日期“2025年2月30日”不是有效日期，已忽略。"]
+
+
+def test_a_quoted_phrase_over_the_first_headline_is_its_kicker_not_the_banner(zhejiang):
+    text = "打造“千万工程”升级版\n\n嘉善：水乡村落绘就和美画卷\n\n本报记者 沈洁\n\n嘉善县今年建成和美乡村12个。\n"
+    page = parse(text, zhejiang)
+    assert page.banner == "" and page.stories[0].kicker == "打造“千万工程”升级版"
+
+
+def test_text_placed_on_weak_evidence_is_named_in_a_warning(zhejiang):
+    page = parse((PAGES / "26_three_stories_photos_interleaved.txt").read_text(), zhejiang)
+    warnings = [w for s in page.stories for w in s.warnings if "推断" in w]
+    assert warnings == [
+        "“在庆元，香菇种植早已告别…”的位置是推断的（按栏序移到图片之前），请核对。",
+        "“糖等深加工企业30余家。…”的位置是推断的（跨栏相接的词语证据较弱），请核对。",
+        "“游客还可以跟着老手艺人学…”的位置是推断的（按用词接在逗号之后），请核对。",
+    ]
+
+
+def test_a_long_page_keeps_every_line(zhejiang):
+    """The windows that keep a long page linear lose nothing: every line of a page of
+    ten copies of the sample page is in a field."""
+    text = "\n".join([PAGE.read_text(encoding="utf-8")] * 10)
+    page = parse(text, zhejiang)
+    assert len(page.stories) == 20 and _unaccounted(text, page) == []

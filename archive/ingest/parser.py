@@ -114,6 +114,7 @@ class Segment:
     marker: bool = False  # stands for a loose credit line: text never joins across it
     weak_cut: bool = False  # cut from the one before on weak word evidence only
     after_open: bool = False  # cut after a line that stops mid-sentence
+    inferred: str = ""  # why it stands where it does, when the evidence is weak
     jump_from: str = ""  # the page it carries on from ("上接第1版"): nothing here leads to it
     jump_to: str = ""  # the page it carries on to ("下转第4版"): it leads to nothing here
     next: "Segment | None" = None
@@ -141,7 +142,7 @@ def read_header(text: str) -> Header | None:
     try:
         header.date = datetime.date(int(date["y"]), int(date["m"]), int(date["d"]))
     except ValueError:
-        header.bad_date = date[0]
+        header.bad_date = f"{date['y']}年{date['m']}月{date['d']}日"
     rest = text[: date.start()] + " " + text[date.end() :]
     if page := _HEADER_PAGE.search(rest):
         header.page = int(page["n"] or page["lead"] or page["tail"])
@@ -568,6 +569,7 @@ class _Parser:
                 score = {2: 3, 1: 1, 0: 0}[across]
                 if across == 1 and right.weak_cut and joins.likely_across(last, first):
                     score += 1  # cut for this join: the paragraph before it ends whole
+                    right.inferred = "跨栏相接的词语证据较弱"
                 # Quotation marks: a quote left open is closed by the line that goes on.
                 if joins.closes_first(first):
                     score += 2 if joins.open_quote(last) else -2
@@ -593,6 +595,9 @@ class _Parser:
             if probe is left:
                 continue  # a cycle
             left.next, right.previous = right, left
+        for segment in text_segments:
+            if segment.previous is None:
+                segment.inferred = ""
         if len({s.head for s in text_segments if s.head is not None}) > 1:
             self._clause_ends(text_segments)
 
@@ -629,6 +634,7 @@ class _Parser:
                 probe = probe.next
             if probe is not left:
                 left.next, right.previous = right, left
+                right.inferred = "按用词接在逗号之后"
 
     def chains(self, segments: list[Segment]) -> list[list[Segment]]:
         return [self._chain(s) for s in segments if s.previous is None and not s.marker]
@@ -680,8 +686,12 @@ def parse(text: str, gazetteer: places.Gazetteer) -> Page:
 
     owned, moved, owner_of = _place(parser, stories, segments)
     position = {id(s): n for n, s in enumerate(segments)}
+    inferred: dict[int, list[tuple[str, str]]] = {}
     for n, story in enumerate(stories):
         chains = _reading_order(owned[n], n, position)
+        inferred[n] = [
+            (parser.lines[s.lines[0]].text, s.inferred) for c in chains for s in c if s.inferred
+        ]
         story.body = parser.blocks([i for chain in chains for s in chain for i in s.lines])
         found = [p for chain in chains for s in chain for p in s.photos_before]
         story.photos = [photos[p] for p in sorted(found)]
@@ -715,7 +725,7 @@ def parse(text: str, gazetteer: places.Gazetteer) -> Page:
             _closing_byline(story)
         _credit_byline_photographers(story)
         _tag(parser.gazetteer, story)
-        _warn(story, moved[n], jumps[n])
+        _warn(story, moved[n], jumps[n], inferred[n])
     page.unplaced += [line.text for i, line in enumerate(parser.lines) if i not in parser.used]
     page.stories = stories
     return page
@@ -817,7 +827,7 @@ def _unwrapped(chain: list[Segment], position) -> list[Segment]:
         or len(last.lines) < 2
     ):
         return chain
-    moved = Segment(last.lines[-1:], "cut")
+    moved = Segment(last.lines[-1:], "cut", inferred="按栏序移到图片之前")
     position[id(moved)] = position[id(last)]
     return [moved, *chain[:-1], replace(last, lines=last.lines[:-1])]
 
@@ -935,7 +945,7 @@ def _tag(gazetteer: places.Gazetteer, story: Story) -> None:
     story.regions = [(place.code, place.name, primary) for place, primary in tagged]
 
 
-def _warn(story: Story, moved: list[str], jumps: list[str]) -> None:
+def _warn(story: Story, moved: list[str], jumps: list[str], inferred=()) -> None:
     if not story.body:
         story.warnings.append("没有找到正文。")
     else:
@@ -946,6 +956,8 @@ def _warn(story: Story, moved: list[str], jumps: list[str]) -> None:
     story.warnings += jumps
     for first in moved:
         story.warnings.append(f"“{first[:12]}…”一段不在标题下，按内容归入本篇，请核对位置。")
+    for first, why in inferred:
+        story.warnings.append(f"“{first[:12]}…”的位置是推断的（{why}），请核对。")
     for photo in story.photos:
         if not photo.credits:
             story.warnings.append(f"图片“{photo.caption[:12]}”没有署名。")
