@@ -481,7 +481,10 @@ def test_a_printed_date_no_calendar_has_is_a_page_warning(zhejiang):
 
 
 def test_a_quoted_phrase_over_the_first_headline_is_its_kicker_not_the_banner(zhejiang):
-    text = "打造“千万工程”升级版\n\n嘉善：水乡村落绘就和美画卷\n\n本报记者 沈洁\n\n嘉善县今年建成和美乡村12个。\n"
+    text = (
+        "打造“千万工程”升级版\n\n嘉善：水乡村落绘就和美画卷\n\n"
+        "本报记者 沈洁\n\n嘉善县今年建成和美乡村12个。\n"
+    )
     page = parse(text, zhejiang)
     assert page.banner == "" and page.stories[0].kicker == "打造“千万工程”升级版"
 
