@@ -10,6 +10,7 @@ makes none) tells which.
 import functools
 import logging
 import re
+from pathlib import Path
 
 # Sentence ends, and the closing quotes and brackets that may follow them.
 _ENDS = "。！？!?…；;"
@@ -20,6 +21,7 @@ CONNECTIVES = (
     "另外", "此外", "同时", "与此同时", "而且", "但是", "然而", "不过", "因此", "所以", "并且",
     "其次", "再次", "最后", "对此", "为此", "此后", "随后", "另一方面", "而", "但", "并",
 )  # fmt: skip
+NEWS_WORDS = Path(__file__).with_name("news_words.txt")
 _TEXT = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
 
 
@@ -46,6 +48,10 @@ def _segmenter():
 
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
+    for line in NEWS_WORDS.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            word, frequency = line.split()
+            jieba.add_word(word, int(frequency))
     return jieba
 
 
