@@ -37,7 +37,6 @@ Every input line ends up in a field or in ``Page.unplaced``.
 
 import bisect
 import datetime
-import functools
 import itertools
 import math
 import re
@@ -182,6 +181,8 @@ class _Parser:
         self.jumps: dict[int, tuple[str, str]] = {}  # line index -> ("from"/"to", page)
         self.page = Page()
         self._open: list[int] | None = None
+        self.head_places: list[set] | None = None
+        self.heads_found: list[Head] = []
         self.head_photos: dict[int, Photo] = {}
         self.story_places: list | None = None
 
@@ -504,8 +505,20 @@ class _Parser:
                 pieces.append(segment)
                 continue
             start, first_piece = 0, len(pieces)
+            context = segment.head
+            if context is None and segment.after == "photo":  # a column past a photo
+                context = _photo_owner(segment.lines[0], self.head_index)
             for k in range(1, len(segment.lines)):
                 before, first = segment.lines[k - 1], segment.lines[k]
+                # A paragraph opening with another story's county (据慈溪市商务局统计…)
+                # where this column has been that of the story whose head is above it.
+                named = None if before in open_ends else self._opens_with_story(first)
+                if named is not None and context is None:
+                    context = named
+                elif named is not None and named != context:
+                    pieces.append(_piece(segment, start, k))
+                    start, context = k, named
+                    continue
                 near = bisect.bisect_left(ordered, first)
                 quote_elsewhere = joins.closes_first(self.lines[first].text) and not (
                     joins.open_quote(self.lines[before].text)
@@ -546,6 +559,18 @@ class _Parser:
                 continue
             kept.append(segment)
         return kept
+
+    def _opens_with_story(self, i: int) -> int | None:
+        """The one story whose headline's county line ``i`` names in its first words."""
+        if self.head_places is None:
+            self.head_places = []
+            for head in self.heads_found:
+                titles = [self.lines[t].text for t in head.titles]
+                tagged = places.tag(self.gazetteer, titles[-1] if titles else "", "")
+                self.head_places.append({p for p, primary in tagged if primary})
+        named = self.gazetteer.mentions(self.lines[i].text[:12])
+        owners = {n for n, own in enumerate(self.head_places) if own & set(named)}
+        return owners.pop() if len(owners) == 1 else None
 
     def _stops_mid_sentence(self, i: int) -> bool:
         text = self.lines[i].text
@@ -677,11 +702,12 @@ def parse(text: str, gazetteer: places.Gazetteer) -> Page:
     parser = _Parser(text, gazetteer)
     page = parser.page
     editors = parser.furniture()
-    heads = parser.heads()
+    heads = parser.heads_found = parser.heads()
+    parser.head_index = HeadIndex.of(heads)
     photos = parser.photos()
     segments = parser.cut(parser.segments(heads, photos))
     parser.link(segments)
-    segments = parser.rejoin(segments)
+    segments = parser.rejoin(_fragment_taken(parser, segments))
     stories = [_story(parser, head, editors) for head in heads]
 
     owned, moved, owner_of = _place(parser, stories, segments)
@@ -699,13 +725,13 @@ def parse(text: str, gazetteer: places.Gazetteer) -> Page:
         stories[n].photos.append(photos[index])
     placed = {p for s in segments for p in s.photos_before} | set(parser.photo_story_of)
     for index in sorted(set(photos) - placed):
-        owner = _photo_owner(index, heads)  # a photo with no text after it on the page
+        owner = _photo_owner(index, parser.head_index)  # a photo with no text after it
         if owner is None:
             page.unplaced.append(photos[index].caption)
         else:
             stories[owner].photos.append(photos[index])
     for i, credits in parser.loose_credits.items():
-        owner = _photo_owner(i, heads)
+        owner = _photo_owner(i, parser.head_index)
         uncredited = (
             [p for p in stories[owner].photos if not p.credits] if owner is not None else []
         )
@@ -870,6 +896,45 @@ def _heading_like(text: str) -> bool:
     return len(text) <= SUBHEAD_MAX and not re.search(r"[，。；,;！？!?]", text)
 
 
+FRAGMENT_MAX = 10  # characters in a sentence's last words standing as a line of their own
+
+
+def _fragment_taken(parser: _Parser, segments: list[Segment]) -> list[Segment]:
+    """The one sentence on the page left open mid-phrase (…生产计划已经排) with nowhere
+    to go, and the one line that is a sentence's last words and nothing more (到了3月。)
+    standing inside another column after a finished paragraph: the one goes on in the
+    other. With more than one of either, nothing says which goes with which."""
+    lefts = [
+        s
+        for s in segments
+        if not s.marker
+        and s.next is None
+        and not s.jump_to
+        and parser._stops_mid_sentence(s.lines[-1])
+        and _HAN_END.search(parser.lines[s.lines[-1]].text)
+    ]
+    fragments = [
+        (s, k)
+        for s in segments
+        if not s.marker
+        for k in range(1, len(s.lines))
+        if len(parser.lines[s.lines[k]].text) <= FRAGMENT_MAX
+        and joins.ends_sentence(parser.lines[s.lines[k]].text)
+        and joins.ends_sentence(parser.lines[s.lines[k - 1]].text)
+    ]
+    if len(lefts) != 1 or len(fragments) != 1:
+        return segments
+    (left,), ((segment, k),) = lefts, fragments
+    piece = Segment(segment.lines[k:], "cut", jump_to=segment.jump_to, inferred="按句子接续")
+    segment.lines, segment.jump_to = segment.lines[:k], ""
+    if segment.next is not None:
+        piece.next, segment.next.previous, segment.next = segment.next, piece, None
+    left.next, piece.previous = piece, left
+    segments.insert(segments.index(segment) + 1, piece)
+    return segments
+
+
+_HAN_END = re.compile(r"[\u3400-\u9fff]$")
 _CLAUSE_ENDS = ("，", ",", "、", "：", ":", "；", ";", "——")
 
 
@@ -891,22 +956,28 @@ def _piece(segment: Segment, start: int, end: int) -> Segment:
     return Segment(segment.lines[start:end], "cut")
 
 
-def _photo_owner(index: int, heads: list[Head]) -> int | None:
+def _photo_owner(index: int, heads: "HeadIndex") -> int | None:
     """The story whose head last comes before line ``index``."""
-    starts = _head_starts(tuple(h.line for h in heads))
-    at = bisect.bisect_left(starts[0], index)
-    return starts[1][at - 1] if at else None
+    at = bisect.bisect_left(heads.lines, index)
+    return heads.owners[at - 1] if at else None
 
 
-@functools.lru_cache(maxsize=8)
-def _head_starts(lines: tuple[int, ...]) -> tuple[list[int], list[int]]:
-    """Heads' lines in order, with the last story (by number) headed at or before each."""
-    order = sorted(range(len(lines)), key=lambda n: lines[n])
-    owners, best = [], -1
-    for n in order:
-        best = max(best, n)
-        owners.append(best)
-    return [lines[n] for n in order], owners
+@dataclass
+class HeadIndex:
+    """Heads' lines in order, with the last story (by number) headed at or before each:
+    which story a line falls under, by bisection."""
+
+    lines: list[int]
+    owners: list[int]
+
+    @classmethod
+    def of(cls, heads: list[Head]) -> "HeadIndex":
+        order = sorted(range(len(heads)), key=lambda n: heads[n].line)
+        owners, best = [], -1
+        for n in order:
+            best = max(best, n)
+            owners.append(best)
+        return cls([heads[n].line for n in order], owners)
 
 
 def _by_topic(parser, stories, chain, segments) -> int | None:
