@@ -506,6 +506,8 @@ class _Parser:
                 continue
             start, first_piece = 0, len(pieces)
             context = segment.head
+            if context is None:
+                context = self._opens_with_story(segment.lines[0])
             if context is None and segment.after == "photo":  # a column past a photo
                 context = _photo_owner(segment.lines[0], self.head_index)
             for k in range(1, len(segment.lines)):
@@ -568,7 +570,7 @@ class _Parser:
                 titles = [self.lines[t].text for t in head.titles]
                 tagged = places.tag(self.gazetteer, titles[-1] if titles else "", "")
                 self.head_places.append({p for p, primary in tagged if primary})
-        named = self.gazetteer.mentions(self.lines[i].text[:12])
+        named = self.gazetteer.mentions(self.lines[i].text[:OPENING])
         owners = {n for n, own in enumerate(self.head_places) if own & set(named)}
         return owners.pop() if len(owners) == 1 else None
 
@@ -707,7 +709,8 @@ def parse(text: str, gazetteer: places.Gazetteer) -> Page:
     photos = parser.photos()
     segments = parser.cut(parser.segments(heads, photos))
     parser.link(segments)
-    segments = parser.rejoin(_fragment_taken(parser, segments))
+    segments = _fragment_taken(parser, _clause_goes_on_inside(parser, segments))
+    segments = parser.rejoin(segments)
     stories = [_story(parser, head, editors) for head in heads]
 
     owned, moved, owner_of = _place(parser, stories, segments)
@@ -896,6 +899,54 @@ def _heading_like(text: str) -> bool:
     return len(text) <= SUBHEAD_MAX and not re.search(r"[，。；,;！？!?]", text)
 
 
+def _clause_goes_on_inside(parser: _Parser, segments: list[Segment]) -> list[Segment]:
+    """A sentence still left open at a clause's end (…以数字化改造为突破口，) goes on
+    at a paragraph start inside another column (推动传统产业向…) when the text from there
+    to the column's end is clearly more like the open sentence's column than like the
+    text above it, and more than any other such place is (pages with several stories)."""
+    if len({s.head for s in segments if s.head is not None}) < 2:
+        return segments
+    text = [line.text for line in parser.lines]
+    for left in [s for s in segments if not s.marker]:
+        last = text[left.lines[-1]]
+        if left.next is not None or left.jump_to or not last.endswith(_CLAUSE_ENDS):
+            continue
+        own = _bigrams("".join(text[i] for i in left.lines))
+        at = segments.index(left)
+        scored = []
+        for segment in segments[max(0, at - WINDOW) : at + WINDOW]:
+            if segment is left or segment.marker or segment.head == left.head:
+                continue
+            for k in range(1, len(segment.lines)):
+                first, before = text[segment.lines[k]], text[segment.lines[k - 1]]
+                if not joins.ends_sentence(before) or _OPENS.match(first):
+                    continue
+                if joins.leans_back(first) or _heading_like(first):
+                    continue
+                run = _bigrams("".join(text[i] for i in segment.lines[k:]))
+                above = _bigrams("".join(text[i] for i in segment.lines[:k]))
+                like, stay = _cosine(own, run), _cosine(above, run)
+                if like > 0 and like >= 1.5 * stay:
+                    scored.append((like, segment, k))
+        scored.sort(key=lambda c: -c[0])
+        if not scored or (len(scored) > 1 and scored[0][0] < 1.5 * scored[1][0]):
+            continue
+        _like, segment, k = scored[0]
+        piece = Segment(segment.lines[k:], "cut", jump_to=segment.jump_to)
+        piece.inferred = "按用词接在逗号之后"
+        segment.lines, segment.jump_to = segment.lines[:k], ""
+        if segment.next is not None:
+            piece.next, segment.next.previous, segment.next = segment.next, piece, None
+        left.next, piece.previous = piece, left
+        segments.insert(segments.index(segment) + 1, piece)
+    return segments
+
+
+# How paragraphs open; a line that opens like this does not carry on another's sentence.
+_OPENS = re.compile(
+    r"^(?:[“「《]|\d{1,4}\s*[年月]|在|近年来|据|今年|去年|日前|目前|如今|记者|走进|随着|为了|作为|截至)"
+)
+OPENING = 16  # characters in which a paragraph names whom it is about (据慈溪市商务局统计)
 FRAGMENT_MAX = 10  # characters in a sentence's last words standing as a line of their own
 
 
