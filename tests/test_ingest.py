@@ -505,3 +505,24 @@ def test_a_long_page_keeps_every_line(zhejiang):
     text = "\n".join([PAGE.read_text(encoding="utf-8")] * 10)
     page = parse(text, zhejiang)
     assert len(page.stories) == 20 and _unaccounted(text, page) == []
+
+
+def test_a_phrase_too_long_for_a_pages_name_over_the_first_headline_is_its_kicker(zhejiang):
+    text = (
+        "奋力推进高质量发展\n\n兰溪：老工业城市跑出转型“加速度”\n\n"
+        "本报记者 邵君浩\n\n兰溪市今年新增规上企业40家。\n"
+    )
+    page = parse(text, zhejiang)
+    assert page.banner == "" and page.stories[0].kicker == "奋力推进高质量发展"
+
+
+def test_a_short_name_over_the_first_headline_is_the_pages_banner(zhejiang):
+    text = "经济大省挑大梁\n\n柯城：进入新赛道 扛起新担当\n\n郑晨\n\n柯城区今年新增项目17个。\n"
+    page = parse(text, zhejiang)
+    assert page.banner == "经济大省挑大梁" and page.stories[0].kicker == ""
+
+
+def test_a_person_quoted_in_another_storys_column_takes_the_paragraph_there(zhejiang):
+    page = parse((PAGES / "29_no_banner_no_date_kicker_first.txt").read_text(), zhejiang)
+    yunhe = next(s for s in page.stories if s.headline.startswith("云和"))
+    assert any("雷志强说" in b.text for b in yunhe.body)

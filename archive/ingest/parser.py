@@ -50,6 +50,7 @@ from archive.ingest.page import PARAGRAPH, SUBHEAD, Block, Page, Photo, Story
 
 TITLE_MAX = 40  # characters in a kicker, headline or subtitle line
 SUBHEAD_MAX = 24
+BANNER_MAX = 8  # a page's name (要闻, 经济大省挑大梁); a kicker is a longer phrase
 CAPTION_MAX = 80
 PICTURE_GAP = 2  # blank lines that mark where a picture stood
 WINDOW = 160  # lines apart within which a word split across columns is looked for
@@ -182,6 +183,9 @@ class _Parser:
         self.page = Page()
         self._open: list[int] | None = None
         self.head_places: list[set] | None = None
+        self.head_people: list[set] | None = None
+        self.story_people: list[set] | None = None
+        self._raw: list[Segment] = []
         self.heads_found: list[Head] = []
         self.head_photos: dict[int, Photo] = {}
         self.story_places: list | None = None
@@ -288,7 +292,7 @@ class _Parser:
                 len(first.titles) >= 2
                 and not first.brief
                 and all(k in self.used and self.used[k] != "title" for k in range(top))
-                and len(text) <= 12
+                and len(text) <= BANNER_MAX
                 and not re.search(r"[\s：:“”‘’\"《》、，,！!？?]", text)
             ):
                 self.page.banner = text
@@ -498,6 +502,7 @@ class _Parser:
         such line starts ("…农家" + "乐蓬勃发展…")."""
         open_ends = {i for s in segments for i in s.lines if self._stops_mid_sentence(i)}
         ordered = sorted(open_ends)
+        self._raw = segments
         pieces = []
         weak: dict[int, bool] = {}
         for segment in segments:
@@ -515,6 +520,8 @@ class _Parser:
                 # A paragraph opening with another story's county (据慈溪市商务局统计…)
                 # where this column has been that of the story whose head is above it.
                 named = None if before in open_ends else self._opens_with_story(first)
+                if named is None and before not in open_ends:
+                    named = self._quotes_another_story(first, context)
                 if named is not None and context is None:
                     context = named
                 elif named is not None and named != context:
@@ -572,6 +579,23 @@ class _Parser:
                 self.head_places.append({p for p, primary in tagged if primary})
         named = self.gazetteer.mentions(self.lines[i].text[:OPENING])
         owners = {n for n, own in enumerate(self.head_places) if own & set(named)}
+        return owners.pop() if len(owners) == 1 else None
+
+    def _quotes_another_story(self, i: int, story: int | None) -> int | None:
+        """The one story other than ``story`` whose column under its head quotes the
+        person line ``i`` quotes (…雷志强说。 in a 兰溪 column, 雷志强 in 云和's)."""
+        if story is None or not (named := people(self.lines[i].text)):
+            return None
+        if self.head_people is None:
+            self.head_people = [
+                people(
+                    "".join(self.lines[j].text for s in self._raw if s.head == n for j in s.lines)
+                )
+                for n in range(len(self.heads_found))
+            ]
+        if named & self.head_people[story]:
+            return None
+        owners = {n for n, known in enumerate(self.head_people) if named & known}
         return owners.pop() if len(owners) == 1 else None
 
     def _stops_mid_sentence(self, i: int) -> bool:
@@ -1041,16 +1065,35 @@ def _by_topic(parser, stories, chain, segments) -> int | None:
             places.tag(parser.gazetteer, story.headline, _story_text(parser, n, segments))
             for n, story in enumerate(stories)
         ]
+    if parser.story_people is None:
+        parser.story_people = [
+            people(_story_text(parser, n, segments)) for n in range(len(stories))
+        ]
     scores = Counter()
     mentioned = parser.gazetteer.mentions(text)
     for n, home in enumerate(parser.story_places):
         for place, _primary in home:
             scores[n] += mentioned.get(place, 0)
+    for name in people(text):  # a person quoted again (雷志强说)
+        for n, known in enumerate(parser.story_people):
+            scores[n] += name in known
     if scores:
         best = scores.most_common(2)
         if len(best) == 1 or best[0][1] > best[1][1]:
             return best[0][0]
     return None
+
+
+# A person named as the one who speaks (企业负责人雷志强说, 店主吴国平说): the same name
+# in two columns puts them in one story.
+_SPEAKER = re.compile(
+    rf"([{''.join(sorted(credit_lines.SURNAMES))}][\u4e00-\u9fff]{{1,2}})"
+    r"(?=说|介绍|表示|坦言|告诉|笑着说|透露|感慨)"
+)
+
+
+def people(text: str) -> set[str]:
+    return set(_SPEAKER.findall(text))
 
 
 def _story_text(parser, n: int, segments) -> str:
