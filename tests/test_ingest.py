@@ -7,6 +7,7 @@ structure an editor would give it.
 """
 
 import json
+import random
 import re
 from pathlib import Path
 
@@ -396,6 +397,7 @@ def _unaccounted(text: str, page) -> list[str]:
         names |= {c.name for c in story.contributors}
         names |= {c.name for p in story.photos for c in p.credits}
         warnings += story.warnings
+    warnings += page.warnings
     fields = [f for f in fields if f]
 
     def credited(line: str) -> bool:
@@ -526,3 +528,30 @@ def test_a_person_quoted_in_another_storys_column_takes_the_paragraph_there(zhej
     page = parse((PAGES / "29_no_banner_no_date_kicker_first.txt").read_text(), zhejiang)
     yunhe = next(s for s in page.stories if s.headline.startswith("云和"))
     assert any("雷志强说" in b.text for b in yunhe.body)
+
+
+def _shuffled(text: str, seed: int) -> str:
+    """The page with some of its blocks (cut at blank lines) swapped: OCR's reading
+    order made worse."""
+    rng = random.Random(seed)
+    blocks, block = [], []
+    for line in text.split("\n"):
+        block.append(line)
+        if not line.strip() and rng.random() < 0.15:
+            blocks.append(block)
+            block = []
+    blocks.append(block)
+    for _swap in range(rng.randint(1, 3)):
+        i, j = rng.randrange(len(blocks)), rng.randrange(len(blocks))
+        blocks[i], blocks[j] = blocks[j], blocks[i]
+    return "\n".join(line for block in blocks for line in block)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_a_page_in_a_worse_order_still_keeps_every_line(zhejiang, seed):
+    """Never drop text: whatever order the blocks come in, each line ends in a field, a
+    credit, a warning or ``unplaced`` (a page with no head left is refused upstream)."""
+    pages = [PAGE, *sorted(PAGES.glob("*.txt")), *sorted(TODO.glob("*.txt"))]
+    text = _shuffled(pages[seed % len(pages)].read_text(encoding="utf-8"), seed)
+    page = parse(text, zhejiang)
+    assert not page.stories or _unaccounted(text, page) == []

@@ -773,6 +773,15 @@ def parse(text: str, gazetteer: places.Gazetteer) -> Page:
             jumps[n].append(f"正文上接第{segment.jump_from}版。")
         if n is not None and segment.jump_to:
             jumps[n].append(f"正文下转第{segment.jump_to}版。")
+    told = {w for found in jumps.values() for w in found}
+    for i, (way, number) in parser.jumps.items():
+        # A jump line with no text of a story before or after it: the story whose head
+        # it follows, else the page, is told.
+        warning = f"正文{'上接' if way == 'from' else '下转'}第{number}版。"
+        if warning not in told:
+            owner = _photo_owner(i, parser.head_index)
+            (jumps[owner] if owner is not None else page.warnings).append(warning)
+    _every_photo_somewhere(parser, page, stories, photos)
     for n, story in enumerate(stories):
         if not heads[n].credits:
             _closing_byline(story)
@@ -850,6 +859,26 @@ def _closing_byline(story: Story) -> None:
     story.contributors = [*credits, *story.contributors]
 
 
+def _every_photo_somewhere(parser: _Parser, page: Page, stories, photos) -> None:
+    """A photo no text claimed (its column was placed nowhere, or it stands where a
+    header or a banner would): the story whose head it follows, else ``unplaced``."""
+    held = {id(p) for story in stories for p in story.photos}
+    for index, photo in sorted(photos.items()):
+        if id(photo) in held:
+            continue
+        owner = _photo_owner(index, parser.head_index)
+        if owner is not None:
+            stories[owner].photos.append(photo)
+            continue
+        # Its caption's and its credit's lines as printed.
+        lines = [index] + [
+            j
+            for j in (index - 1, index + 1)
+            if parser.used.get(j) == "photo" and j not in photos
+        ]
+        page.unplaced += [parser.lines[j].text for j in sorted(lines)]
+
+
 def _reading_order(chains: list[list[Segment]], story: int, position) -> list[list[Segment]]:
     """A story's chains in reading order: the one under its head first; then the one
     that carries on down the same column past a photo (it comes next in OCR order after
@@ -881,8 +910,9 @@ def _unwrapped(chain: list[Segment], position) -> list[Segment]:
     ):
         return chain
     moved = Segment(last.lines[-1:], "cut", inferred="按栏序移到图片之前")
-    position[id(moved)] = position[id(last)]
-    return [moved, *chain[:-1], replace(last, lines=last.lines[:-1])]
+    kept = replace(last, lines=last.lines[:-1])
+    position[id(moved)] = position[id(kept)] = position[id(last)]
+    return [moved, *chain[:-1], kept]
 
 
 def _credit_byline_photographers(story: Story) -> None:
