@@ -52,8 +52,8 @@ PRINTED = """浙江日报 1998年5月1日 星期五 第3版 要闻
 （图片由萧山市委宣传部提供）
 """
 PRINTED_ON = datetime.date(1998, 5, 1)
-DATE_DIFFERS = "版面印的日期是1998年5月1日，与填写的见报日期1998年5月2日不同，已按填写的日期导入。"
-PAGE_DIFFERS = "版面印的版次是第3版，与填写的版次第4版不同，已按填写的版次导入。"
+DATE_DIFFERS = "版面印的日期是1998年5月1日，与填写的见报日期1998年5月2日不同，以填写的日期为准。"
+PAGE_DIFFERS = "版面印的版次是第3版，与填写的版次第4版不同，以填写的版次为准。"
 # The sample page's Jiande story opens with 另外: its start is probably on another page.
 OPENING_ELSEWHERE = "开头可能在别的版面"
 JIANDE = "建德：以担当之“为”换高质量发展之“能”"
@@ -352,3 +352,19 @@ def test_the_admin_refuses_a_page_too_long_to_parse_as_a_form_error(editor_clien
         assert response.status_code == 200
         assert f"超过 {source.MAX_LINES} 行的上限" in page(response)
     assert not PageImport.objects.exists() and not Article.objects.exists()
+
+
+def test_a_reporter_sent_to_the_import_screen_is_refused_in_chinese(member):
+    _user, client = member("jizhe", "记者")
+    response = client.get(reverse("admin:archive_pageimport_add"))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert 'lang="zh-Hans"' in page and "没有权限" in page and "Forbidden" not in page
+
+
+def test_a_page_number_out_of_range_is_named_in_the_error(editor_client):
+    response = editor_client.post(
+        reverse("admin:archive_pageimport_add"),
+        {"text": "柯城：新赛道\n\n郑晨\n\n柯城区今年新增项目17个。\n", "page_number": "1000"},
+    )
+    assert "版次应在 1 到 999 之间。" in response.content.decode()

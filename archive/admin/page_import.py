@@ -43,6 +43,11 @@ class PageImportForm(forms.Form):
         min_value=FIRST_PAGE,
         max_value=LAST_PAGE,
         help_text="不填则按版面所印的版次。",
+        error_messages={
+            "min_value": f"版次应在 {FIRST_PAGE} 到 {LAST_PAGE} 之间。",
+            "max_value": f"版次应在 {FIRST_PAGE} 到 {LAST_PAGE} 之间。",
+            "invalid": "版次应是一个整数。",
+        },
     )
 
     def clean(self):

@@ -475,12 +475,12 @@ def page_edition(
     if edition_date and printed_date and edition_date != printed_date:
         warnings.append(
             f"版面印的日期是{_day(printed_date)}，与填写的见报日期{_day(edition_date)}不同，"
-            "已按填写的日期导入。"
+            "以填写的日期为准。"
         )
     if page_number and printed_page and page_number != printed_page:
         warnings.append(
             f"版面印的版次是第{printed_page}版，与填写的版次第{page_number}版不同，"
-            "已按填写的版次导入。"
+            "以填写的版次为准。"
         )
     return Edition(
         date=edition_date or printed_date,
