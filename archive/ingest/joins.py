@@ -34,6 +34,7 @@ def ends_sentence(line: str) -> bool:
 _LONGEST_FIRST = sorted(CONNECTIVES, key=len, reverse=True)
 
 
+@functools.lru_cache(maxsize=8192)
 def leans_back(text: str) -> str | None:
     """The connective ``text`` opens with, if it opens by leaning on what came before."""
     for word in _LONGEST_FIRST:
@@ -67,6 +68,23 @@ def word_across(left: str, right: str) -> int:
 def _across(tail: str, head: str) -> int:
     gain = _gain(tail, head)
     return 2 if gain >= _STRONG else 1 if gain >= _WEAK else 0
+
+
+def end_of(text: str) -> str:
+    """The piece of a line's end that ``across`` reads."""
+    return text.rstrip()[-4:]
+
+
+def start_of(text: str) -> str:
+    """The piece of a line's start that ``across`` reads."""
+    return text.lstrip()[:4]
+
+
+def across(ends: list[str], start: str) -> int:
+    """How strongly a word spans from any of ``ends`` (``end_of`` lines) to ``start``
+    (a ``start_of``): 2 markedly (``word_across``), 1 probably (``likely_across``)."""
+    gain = max((_gain(end, start) for end in ends), default=0.0)
+    return 2 if gain >= _STRONG else 1 if gain >= _LIKELY else 0
 
 
 def likely_across(left: str, right: str) -> bool:

@@ -502,6 +502,7 @@ class _Parser:
         such line starts ("…农家" + "乐蓬勃发展…")."""
         open_ends = {i for s in segments for i in s.lines if self._stops_mid_sentence(i)}
         ordered = sorted(open_ends)
+        tails = {e: joins.end_of(self.lines[e].text) for e in ordered}
         self._raw = segments
         pieces = []
         weak: dict[int, bool] = {}
@@ -532,13 +533,10 @@ class _Parser:
                 quote_elsewhere = joins.closes_first(self.lines[first].text) and not (
                     joins.open_quote(self.lines[before].text)
                 )
-                ends = [e for e in ordered[max(0, near - WINDOW) : near + WINDOW] if e != first]
-                text = self.lines[first].text
-                across = (
-                    2 if any(joins.word_across(self.lines[e].text, text) == 2 for e in ends) else 0
-                )
-                if not across and any(joins.likely_across(self.lines[e].text, text) for e in ends):
-                    across = 1
+                ends = [
+                    tails[e] for e in ordered[max(0, near - WINDOW) : near + WINDOW] if e != first
+                ]
+                across = joins.across(ends, joins.start_of(self.lines[first].text))
                 if before in open_ends or quote_elsewhere or across:
                     pieces.append(_piece(segment, start, k))
                     start = k
@@ -577,8 +575,12 @@ class _Parser:
                 titles = [self.lines[t].text for t in head.titles]
                 tagged = places.tag(self.gazetteer, titles[-1] if titles else "", "")
                 self.head_places.append({p for p, primary in tagged if primary})
+            self.heads_of_place: dict = {}
+            for n, own in enumerate(self.head_places):
+                for place in own:
+                    self.heads_of_place.setdefault(place, set()).add(n)
         named = self.gazetteer.mentions(self.lines[i].text[:OPENING])
-        owners = {n for n, own in enumerate(self.head_places) if own & set(named)}
+        owners = set().union(*(self.heads_of_place.get(p, set()) for p in named))
         return owners.pop() if len(owners) == 1 else None
 
     def _quotes_another_story(self, i: int, story: int | None) -> int | None:
@@ -872,9 +874,7 @@ def _every_photo_somewhere(parser: _Parser, page: Page, stories, photos) -> None
             continue
         # Its caption's and its credit's lines as printed.
         lines = [index] + [
-            j
-            for j in (index - 1, index + 1)
-            if parser.used.get(j) == "photo" and j not in photos
+            j for j in (index - 1, index + 1) if parser.used.get(j) == "photo" and j not in photos
         ]
         page.unplaced += [parser.lines[j].text for j in sorted(lines)]
 
