@@ -4,33 +4,42 @@ The method, in the order it runs (docs/importer.md has it with its limits):
 
 1. **Lines.** Each non-empty line, with the number of blank lines before it: this
    OCR leaves a run of blank lines where a picture was.
-2. **Page furniture.** Dates and page numbers at the top; the page's editors
-   (``责任编辑：王芳``) and jump lines (``（下转第4版）``, ``（上接第1版）``) anywhere; the
-   banner (the page's section name) is its first short line.
-3. **Story heads.** A byline (names with or without role words, ``本报讯（记者 …）``,
-   or ``（上接第1版）`` under a headline repeated) with up to three short title lines
-   above it: kicker, headline, subtitle. A news lead's text opens the body.
+2. **Page furniture.** A header line (``浙江日报 2025年1月24日 星期五 第3版 要闻``,
+   ``3 | 2025年1月24日 星期五 要闻``, or its parts on lines of their own) at the top; the
+   page's editors (``责任编辑：王芳``) and jump lines (``（下转第4版）``) anywhere; the
+   banner (the page's name) is its first short line, a longer phrase a kicker.
+3. **Story heads.** A byline (names with or without role words, ``□ 张三``,
+   ``本报评论员``, ``本报讯（记者 …）``, or ``（上接第1版）`` under a headline repeated)
+   with up to three short title lines above it: kicker, headline, subtitle. A news
+   lead's text opens the body. Under a briefs label (简讯) each item's head line; a
+   title over a picture is a photo story.
 4. **Photos.** A credit line (``许军 摄``, ``（图片由…提供）``) with the short line
    beside it as caption (before it, or after it when the credit comes first), or on
    the same line; a short line alone where a picture stood; a courtesy line with no
    caption beside it credits the story's uncredited photo, and the byline's
    photographer (``李丽/文 项晨/摄``) any photo still uncredited.
 5. **Segments.** The text between these landmarks, in OCR order, cut where OCR may
-   have jumped between column blocks: after a line that stops mid-sentence, and
-   before a line that completes a word such a line starts (``…农家`` + ``乐蓬勃…``).
-   A segment right under a story's head belongs to it; the others are orphans.
+   have jumped between column blocks: after a line that stops mid-sentence; before a
+   line that completes a word such a line starts (``…农家`` + ``乐蓬勃…``), that closes
+   a quote opened elsewhere, or that opens with another story's county or quotes its
+   people. A segment right under a story's head belongs to it; the others are orphans.
 6. **Joins.** A segment ending mid-sentence continues in the segment that picks the
-   sentence up: the next one in OCR order when nothing better offers, another where
-   a word spans the join (``joins.word_across``). Nothing joins across a jump line.
-7. **Orphans.** A chain of segments with no head goes to the story whose places it
-   shares; with no evidence, to the story of the text just before it (with only
-   photos between), else to the story before it.
+   sentence up, best evidence first across the page: a word spanning the join
+   (``joins``), a quote closed, the next one in OCR order when nothing better offers;
+   then a clause left open goes on in the column most like it by its words, and the
+   one sentence left mid-phrase in the one line of a sentence's last words. Nothing
+   joins across a jump line.
+7. **Orphans.** A chain of segments with no head goes to the story whose places or
+   quoted people it shares; with no evidence, to the story of the text just before it
+   (with only photos between), else to the story before it. A story's chains are read
+   head first, then down the column past a photo, then in OCR order.
 8. **Blocks.** Lines ending mid-sentence are joined to the next; short unpunctuated
    lines between finished sentences are subheads.
 9. **Regions** (``places.regions``, against the divisions of the page's date) and
    **warnings** for what an editor should check: an opening that leans on text
-   elsewhere (另外…), an end mid-sentence, a jump, text placed away from its head, a
-   photo with no credit, no region, a place name out of use on the page's date.
+   elsewhere (另外…), an end mid-sentence, a jump, text placed away from its head or
+   on weak evidence (named, with why), a photo with no credit, no region, a place
+   name out of use on the page's date.
 
 Every input line ends up in a field or in ``Page.unplaced``.
 """
