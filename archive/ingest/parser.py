@@ -644,6 +644,8 @@ class _Parser:
                 )
                 if follows:
                     score += 2
+                if _heading_like(first):
+                    continue  # a sentence never goes on in a subhead
                 if right.after == "head" or (joins.leans_back(first) and right.after != "cut"):
                     score -= 1  # a story's first line under its head usually opens it
                 if score >= 2:
@@ -671,7 +673,13 @@ class _Parser:
         free = [
             s
             for s in segments
-            if s.previous is None and s.after_open and not s.weak_cut and not s.jump_from
+            if s.previous is None
+            and s.after_open
+            and not s.weak_cut
+            and not s.jump_from
+            and not _heading_like(
+                self.lines[s.lines[0]].text
+            )  # a sentence never goes on in a subhead
         ]
         for left in segments:
             last = self.lines[left.lines[-1]].text
