@@ -113,6 +113,7 @@ def test_sample_page_accounts_for_every_line(sample):
         ("新华社记者 李明 摄", [("李明", P, PERSON)]),
         ("责任编辑：王芳", [("王芳", "editor", PERSON)]),
         ("责任编辑：黄蓉 美术编辑：徐斌", [("黄蓉", "editor", PERSON), ("徐斌", "editor", PERSON)]),
+        ("责任编辑 黄蓉  美术编辑 徐斌", [("黄蓉", "editor", PERSON), ("徐斌", "editor", PERSON)]),
         ("欧阳娜娜 译", [("欧阳娜娜", "translator", PERSON)]),
         (
             "穆罕默德·阿里/文 欧阳娜娜/译",
