@@ -628,7 +628,8 @@ class _Parser:
                     continue
                 first = self.lines[right.lines[0]].text
                 across = joins.word_across(last, first)
-                score = {2: 3, 1: 1, 0: 0}[across]
+                # A split word outweighs OCR's order (4 against 2).
+                score = {2: 4, 1: 1, 0: 0}[across]
                 if across == 1 and right.weak_cut and joins.likely_across(last, first):
                     score += 1  # cut for this join: the paragraph before it ends whole
                     right.inferred = "跨栏相接的词语证据较弱"
@@ -674,7 +675,9 @@ class _Parser:
             s
             for s in segments
             if s.previous is None
-            and s.after_open
+            and (
+                s.after_open or (s.after == "head" and _GOES_ON.match(self.lines[s.lines[0]].text))
+            )
             and not s.weak_cut
             and not s.jump_from
             and not _heading_like(
@@ -1057,6 +1060,9 @@ def _fragment_taken(parser: _Parser, segments: list[Segment]) -> list[Segment]:
 
 
 _HAN_END = re.compile(r"[\u3400-\u9fff]$")
+# What a clause opens with when it carries on a sentence (…进行保护修缮，| 并引入…): the
+# text under a head may start so, its opening being elsewhere on the page.
+_GOES_ON = re.compile(r"^[并且及与或而但也还又即则]")
 _CLAUSE_ENDS = ("，", ",", "、", "：", ":", "；", ";", "——")
 
 
