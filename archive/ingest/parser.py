@@ -680,9 +680,9 @@ class _Parser:
             )
             and not s.weak_cut
             and not s.jump_from
-            and not _heading_like(
-                self.lines[s.lines[0]].text
-            )  # a sentence never goes on in a subhead
+            # A sentence never goes on in a subhead, nor where a paragraph opens.
+            and not _heading_like(self.lines[s.lines[0]].text)
+            and not _OPENS.match(self.lines[s.lines[0]].text)
         ]
         for left in segments:
             last = self.lines[left.lines[-1]].text
@@ -763,7 +763,7 @@ def parse(text: str, gazetteer: places.Gazetteer) -> Page:
     position = {id(s): n for n, s in enumerate(segments)}
     inferred: dict[int, list[tuple[str, str]]] = {}
     for n, story in enumerate(stories):
-        chains = _reading_order(owned[n], n, position)
+        chains = _reading_order(owned[n], n, position, lambda i: parser.lines[i].text)
         inferred[n] = [
             (parser.lines[s.lines[0]].text, s.inferred) for c in chains for s in c if s.inferred
         ]
@@ -899,12 +899,30 @@ def _every_photo_somewhere(parser: _Parser, page: Page, stories, photos) -> None
         page.unplaced += [parser.lines[j].text for j in sorted(lines)]
 
 
-def _reading_order(chains: list[list[Segment]], story: int, position) -> list[list[Segment]]:
+def _reading_order(
+    chains: list[list[Segment]], story: int, position, text_of
+) -> list[list[Segment]]:
     """A story's chains in reading order: the one under its head first; then the one
     that carries on down the same column past a photo (it comes next in OCR order after
-    the last, with only photos between), else the first left in OCR order."""
+    the last, with only photos between), else the first left in OCR order.
+
+    Except where the text under the head is the story's end (the sample's style: under
+    the head, the last column): when it ends as stories end (新的一年…, 下一步…) and does
+    not open as they open, while another chain opens so (立春过后，…, 3月8日，…), that
+    chain comes first and the head's last."""
     chains = [_unwrapped(c, position) for c in chains]
     left = sorted(chains, key=lambda c: (all(s.head != story for s in c), position[id(c[0])]))
+    last = []
+    if len(left) > 1 and any(s.head == story for s in left[0]):
+        head = left[0]
+        openers = [c for c in left[1:] if _OPENING.match(text_of(c[0].lines[0]))]
+        if (
+            openers
+            and not _OPENING.match(text_of(head[0].lines[0]))
+            and _ENDING.match(text_of(head[-1].lines[-1]))
+        ):
+            last = [head]
+            left = [openers[0], *(c for c in left[1:] if c is not openers[0])]
     ordered = left[:1]
     left = left[1:]
     while left:
@@ -913,7 +931,17 @@ def _reading_order(chains: list[list[Segment]], story: int, position) -> list[li
         nxt = below[0] if below else min(left, key=lambda c: position[id(c[0])])
         ordered.append(nxt)
         left.remove(nxt)
-    return ordered
+    return ordered + last
+
+
+# How a county story opens (a time, a scene) and ends (the year ahead, the next step).
+_OPENING = re.compile(
+    r"^(?:\d{1,2}月\d{1,2}日|[^，。]{0,8}(?:过后|伊始|刚过|时节|之际|前夕|期间)，"
+    r"|近日|日前|眼下|近期|走进|夜幕降临|清晨|初冬|入冬|立春|新春|春节|仲夏|金秋)"
+)
+_ENDING = re.compile(
+    r"^(?:新的一年|下一步|今后|未来|接下来|[^，。]{0,14}负责人表示，(?:下一步|今年|接下来|将))"
+)
 
 
 def _unwrapped(chain: list[Segment], position) -> list[Segment]:
@@ -997,6 +1025,8 @@ def _clause_goes_on_inside(parser: _Parser, segments: list[Segment]) -> list[Seg
                     continue
                 if joins.leans_back(first) or _heading_like(first):
                     continue
+                if parser._opens_with_story(segment.lines[k]) is not None:
+                    continue  # it names whose it is (为破解…难题，镇海区…)
                 run = _bigrams("".join(text[i] for i in segment.lines[k:]))
                 above = _bigrams("".join(text[i] for i in segment.lines[:k]))
                 like, stay = _cosine(own, run), _cosine(above, run)
