@@ -1017,7 +1017,11 @@ def _clause_goes_on_inside(parser: _Parser, segments: list[Segment]) -> list[Seg
         at = segments.index(left)
         scored = []
         for segment in segments[max(0, at - WINDOW) : at + WINDOW]:
-            if segment is left or segment.marker or segment.head == left.head:
+            if (
+                segment is left
+                or segment.marker
+                or (segment.head is not None and segment.head == left.head)
+            ):
                 continue
             for k in range(1, len(segment.lines)):
                 first, before = text[segment.lines[k]], text[segment.lines[k - 1]]
@@ -1048,7 +1052,7 @@ def _clause_goes_on_inside(parser: _Parser, segments: list[Segment]) -> list[Seg
 
 # How paragraphs open; a line that opens like this does not carry on another's sentence.
 _OPENS = re.compile(
-    r"^(?:[“「《]|\d{1,4}\s*[年月]|在|近年来|据|今年|去年|日前|目前|如今|记者|走进|随着|为了|作为|截至)"
+    r"^(?:[“「《]|\d{1,2}\s*月|在|近年来|据|今年|去年|日前|目前|如今|记者|走进|随着|为了|作为|截至)"
 )
 OPENING = 16  # characters in which a paragraph names whom it is about (据慈溪市商务局统计)
 FRAGMENT_MAX = 10  # characters in a sentence's last words standing as a line of their own
