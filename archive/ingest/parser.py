@@ -599,10 +599,7 @@ class _Parser:
             return None
         if self.head_people is None:
             self.head_people = [
-                people(
-                    "".join(self.lines[j].text for s in self._raw if s.head == n for j in s.lines)
-                )
-                for n in range(len(self.heads_found))
+                people(_story_text(self, n, self._raw)) for n in range(len(self.heads_found))
             ]
         if named & self.head_people[story]:
             return None
@@ -654,16 +651,12 @@ class _Parser:
         for *_rank, left, right in sorted(candidates, key=lambda c: (-c[0], not c[1], c[2])):
             if left.next is not None or right.previous is not None:
                 continue
-            probe = right
-            while probe is not None and probe is not left:
-                probe = probe.next
-            if probe is left:
-                continue  # a cycle
-            left.next, right.previous = right, left
+            if not _leads_to(right, left):  # else a cycle
+                left.next, right.previous = right, left
         for segment in text_segments:
             if segment.previous is None:
                 segment.inferred = ""
-        if len({s.head for s in text_segments if s.head is not None}) > 1:
+        if _several_stories(text_segments):
             self._clause_ends(text_segments)
 
     def _clause_ends(self, segments: list[Segment]) -> None:
@@ -685,8 +678,7 @@ class _Parser:
             and not _OPENS.match(self.lines[s.lines[0]].text)
         ]
         for left in segments:
-            last = self.lines[left.lines[-1]].text
-            if left.next is not None or left.jump_to or not last.endswith(_CLAUSE_ENDS):
+            if not _open_at_clause(self, left):
                 continue
             own = _bigrams("".join(self.lines[i].text for i in left.lines))
             near = [s for s in free if s.previous is None and s is not left]
@@ -702,10 +694,7 @@ class _Parser:
             if len(scored) > 1 and scored[0][0] < 1.5 * scored[1][0]:
                 continue
             right = near[scored[0][1]]
-            probe = right
-            while probe is not None and probe is not left:
-                probe = probe.next
-            if probe is not left:
+            if not _leads_to(right, left):
                 left.next, right.previous = right, left
                 right.inferred = "按用词接在逗号之后"
 
@@ -1006,12 +995,11 @@ def _clause_goes_on_inside(parser: _Parser, segments: list[Segment]) -> list[Seg
     at a paragraph start inside another column (推动传统产业向…) when the text from there
     to the column's end is clearly more like the open sentence's column than like the
     text above it, and more than any other such place is (pages with several stories)."""
-    if len({s.head for s in segments if s.head is not None}) < 2:
+    if not _several_stories(segments):
         return segments
     text = [line.text for line in parser.lines]
     for left in [s for s in segments if not s.marker]:
-        last = text[left.lines[-1]]
-        if left.next is not None or left.jump_to or not last.endswith(_CLAUSE_ENDS):
+        if not _open_at_clause(parser, left):
             continue
         own = _bigrams("".join(text[i] for i in left.lines))
         at = segments.index(left)
@@ -1040,13 +1028,7 @@ def _clause_goes_on_inside(parser: _Parser, segments: list[Segment]) -> list[Seg
         if not scored or (len(scored) > 1 and scored[0][0] < 1.5 * scored[1][0]):
             continue
         _like, segment, k = scored[0]
-        piece = Segment(segment.lines[k:], "cut", jump_to=segment.jump_to)
-        piece.inferred = "按用词接在逗号之后"
-        segment.lines, segment.jump_to = segment.lines[:k], ""
-        if segment.next is not None:
-            piece.next, segment.next.previous, segment.next = segment.next, piece, None
-        left.next, piece.previous = piece, left
-        segments.insert(segments.index(segment) + 1, piece)
+        _goes_on_in(segments, left, segment, k, "按用词接在逗号之后")
     return segments
 
 
@@ -1084,13 +1066,40 @@ def _fragment_taken(parser: _Parser, segments: list[Segment]) -> list[Segment]:
     if len(lefts) != 1 or len(fragments) != 1:
         return segments
     (left,), ((segment, k),) = lefts, fragments
-    piece = Segment(segment.lines[k:], "cut", jump_to=segment.jump_to, inferred="按句子接续")
+    _goes_on_in(segments, left, segment, k, "按句子接续")
+    return segments
+
+
+def _goes_on_in(segments: list[Segment], left: Segment, segment: Segment, k: int, why: str):
+    """``left``'s sentence goes on at line ``k`` of ``segment``: the lines from there
+    are cut off as a piece of their own (keeping where the segment led) and joined to
+    ``left``, ``why`` said in the story's warnings."""
+    piece = Segment(segment.lines[k:], "cut", jump_to=segment.jump_to, inferred=why)
     segment.lines, segment.jump_to = segment.lines[:k], ""
     if segment.next is not None:
         piece.next, segment.next.previous, segment.next = segment.next, piece, None
     left.next, piece.previous = piece, left
     segments.insert(segments.index(segment) + 1, piece)
-    return segments
+
+
+def _leads_to(start: Segment, target: Segment) -> bool:
+    """Whether following ``next`` from ``start`` reaches ``target``: joining ``target``
+    to ``start`` would close a loop."""
+    probe = start
+    while probe is not None and probe is not target:
+        probe = probe.next
+    return probe is target
+
+
+def _several_stories(segments: list[Segment]) -> bool:
+    return len({s.head for s in segments if s.head is not None}) > 1
+
+
+def _open_at_clause(parser: _Parser, left: Segment) -> bool:
+    """A segment whose last sentence stops at a clause's end (…组织非遗展演，) and that
+    leads nowhere yet."""
+    last = parser.lines[left.lines[-1]].text
+    return left.next is None and not left.jump_to and last.endswith(_CLAUSE_ENDS)
 
 
 _HAN_END = re.compile(r"[\u3400-\u9fff]$")
