@@ -41,6 +41,34 @@ def test_production_refuses_to_start_without_its_secrets(missing):
     assert missing in checked.stderr
 
 
+@pytest.mark.parametrize("empty", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+def test_production_refuses_to_start_with_an_empty_secret_key_or_host_list(empty):
+    checked = manage("check", env=PRODUCTION | {empty: " "})
+    assert checked.returncode != 0
+    assert f"Set the {empty} environment variable (it is empty)" in checked.stderr
+
+
+def test_healthz_answers_a_load_balancer_over_plain_http_without_redirecting():
+    # Production redirects every other plain-HTTP request to HTTPS.
+    script = (
+        "from django.test import Client; c = Client(HTTP_HOST='xianzhi.example.cn'); "
+        "print(c.get('/healthz').status_code, c.get('/regions/').status_code)"
+    )
+    ran = manage("shell", "--no-imports", "-c", script, env=PRODUCTION)
+    assert ran.stdout.split() == ["200", "301"], ran.stderr
+
+
+@pytest.mark.django_db
+def test_a_malformed_cursor_is_a_400_logged_in_one_line(client, caplog):
+    with caplog.at_level("WARNING", logger="django.request"):
+        assert client.get("/stories/", {"cursor": "not-a-cursor"}).status_code == 400
+    (record,) = [r for r in caplog.records if r.name == "django.request"]
+    # Django escapes the message (无效的翻页参数。) for the log line.
+    escaped = "无效的翻页参数。".encode("unicode_escape").decode()
+    assert record.getMessage() == f"{escaped}: /stories/"
+    assert record.exc_info is None and "Traceback" not in caplog.text
+
+
 @pytest.mark.django_db
 def test_healthz_says_the_database_answers(client):
     response = client.get("/healthz")

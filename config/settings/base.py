@@ -28,8 +28,23 @@ INSTALLED_APPS = [
     "axes",
     "rest_framework",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks.backends.database",
     "archive",
 ]
+
+# Work too long for a request (a rename rewriting thousands of stories' search text)
+# is queued in the project's own database and run by `manage.py run_worker`
+# (archive/editorial/tasks.py, docs/deploy.md "Background workers"): no other server.
+# Queued when the enqueuing transaction commits, so a worker never sees a rolled-back job.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.database.DatabaseBackend",
+        "ENQUEUE_ON_COMMIT": True,
+    }
+}
+# A job with no progress for this long lost its worker; the next worker to start re-queues it.
+ARCHIVE_JOB_STALE_SECONDS = env.int("ARCHIVE_JOB_STALE_SECONDS", default=600)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -211,3 +226,14 @@ ARCHIVE_NEWSPAPER_NAME = env("ARCHIVE_NEWSPAPER_NAME", default="县志")
 # The paper's home province (its GB/T 2260 code): the home page, /regions/ and the
 # county map lead with it; every other province is one click away.
 ARCHIVE_HOME_PROVINCE = env("ARCHIVE_HOME_PROVINCE", default="330000")
+
+# Logs to the console (the process manager keeps them). A 400 a view raised on purpose
+# (a malformed cursor) is one line, not a traceback (archive.ops.logs).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line_bad_requests": {"()": "archive.ops.logs.OneLineBadRequests"}},
+    "loggers": {"django.request": {"filters": ["one_line_bad_requests"]}},
+    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+}

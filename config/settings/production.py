@@ -10,8 +10,16 @@ from .base import *
 from .base import env
 
 DEBUG = False
-SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default: a missing key stops the process
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+# No defaults: a missing or empty key or host list stops the process at start, rather
+# than every request failing later (an empty key 500s, empty hosts 400 everything).
+SECRET_KEY = env("DJANGO_SECRET_KEY")
+ALLOWED_HOSTS = [host for host in env.list("DJANGO_ALLOWED_HOSTS") if host.strip()]
+for _name, _value in (
+    ("DJANGO_SECRET_KEY", SECRET_KEY.strip()),
+    ("DJANGO_ALLOWED_HOSTS", ALLOWED_HOSTS),
+):
+    if not _value:
+        raise ImproperlyConfigured(f"Set the {_name} environment variable (it is empty).")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 # PostgreSQL through a pool of connections per process (psycopg_pool); a connection
@@ -44,6 +52,8 @@ if env("DATABASE_REPLICA_URL", default=""):
 # HTTPS only. Behind a TLS-terminating proxy that sets X-Forwarded-Proto, set
 # DJANGO_SECURE_PROXY_SSL_HEADER=1 (only then: a client could otherwise claim HTTPS).
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+# A load balancer checks health over plain HTTP, straight at gunicorn.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True
@@ -75,10 +85,3 @@ if env("AWS_STORAGE_BUCKET_NAME", default=""):
             "file_overwrite": False,
         },
     }
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-}
