@@ -7,6 +7,7 @@ from archive.gazetteer import national
 from archive.models import Region, RegionName, RegionSuccession
 from archive.ops import health
 from tests import commands
+from tests.replica import replica_database, standby  # noqa: F401 (fixtures)
 
 
 @pytest.fixture(autouse=True)

@@ -1,17 +1,22 @@
 """Reads from a replica, writes to the primary (production settings, when a replica is
 configured).
 
-Reads inside a transaction stay on the primary: the admin's views run in one, so an
-editor always reads what was just written. Public pages, which may lag the primary
-by the replica's delay, read from the replica.
+A read goes to the replica only during a request that ``archive.ops.replica.ReadReplica``
+let read it (anonymous GET or HEAD, the replica up and close behind), and never inside
+a transaction on the primary. Everything else reads the primary: an editor's pages
+(read-your-writes), POSTs, management commands.
 """
 
 from django.db import connections
 
+from archive.ops import replica
+
 
 class ReplicaRouter:
     def db_for_read(self, model, **hints):
-        return "default" if connections["default"].in_atomic_block else "replica"
+        if replica.reads_replica() and not connections["default"].in_atomic_block:
+            return replica.REPLICA
+        return "default"
 
     def db_for_write(self, model, **hints):
         return "default"

@@ -178,6 +178,10 @@ ARCHIVE_COUNT_CACHE_SECONDS = env.int("ARCHIVE_COUNT_CACHE_SECONDS", default=600
 # Public pages are cached whole for anonymous readers, keyed by the content
 # version that every write bumps; this bounds only how late a scheduled story shows.
 ARCHIVE_PAGE_CACHE_SECONDS = env.int("ARCHIVE_PAGE_CACHE_SECONDS", default=60)
+# With a read replica (DATABASE_REPLICA_URL): public pages read the primary instead
+# while the replica is further behind than this; readers see the archive at most this
+# plus one second old (archive/ops/replica.py).
+ARCHIVE_REPLICA_MAX_LAG_SECONDS = env.float("ARCHIVE_REPLICA_MAX_LAG_SECONDS", default=5.0)
 # Photo uploads (archive/uploads.py): larger files or images are refused with a message.
 # Pillow itself refuses images over about 179 megapixels whatever the setting.
 ARCHIVE_MAX_UPLOAD_BYTES = env.int("ARCHIVE_MAX_UPLOAD_BYTES", default=15 * 1024 * 1024)

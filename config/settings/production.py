@@ -40,14 +40,22 @@ _POOL = {
 }
 DATABASES["default"].setdefault("OPTIONS", {})["pool"] = _POOL
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # the pool checks each connection it lends
-# An optional read replica: public reads go there (archive.routers), writes and
-# everything inside a transaction (the admin) to the primary.
+# An optional read replica: anonymous readers' pages read it while it is up and at most
+# ARCHIVE_REPLICA_MAX_LAG_SECONDS behind; editors, writes and transactions use the
+# primary (archive/ops/replica.py, docs/deploy.md "Read replica").
 if env("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
     DATABASES["replica"].setdefault("OPTIONS", {})["pool"] = dict(_POOL)
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["archive.ops.routers.ReplicaRouter"]
+    # Decides per request which database it reads: it needs to know who is signed in.
+    _AUTH = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+    MIDDLEWARE = [
+        *MIDDLEWARE[: _AUTH + 1],
+        "archive.ops.replica.ReadReplica",
+        *MIDDLEWARE[_AUTH + 1 :],
+    ]
 
 # HTTPS only. Behind a TLS-terminating proxy that sets X-Forwarded-Proto, set
 # DJANGO_SECURE_PROXY_SSL_HEADER=1 (only then: a client could otherwise claim HTTPS).
