@@ -19,6 +19,9 @@ run: install
 	$(PY) manage.py load_demo
 	$(PY) manage.py rebuild_search_index --missing --no-progress
 	$(PY) manage.py create_editor --url http://127.0.0.1:$(PORT)/admin/
+	@# A background worker beside the server (renames' search updates); it stops with it.
+	$(PY) manage.py run_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install lint

@@ -6,9 +6,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from archive.admin.jobs import announce
 from archive.admin.writes import FollowsWrites
 from archive.editorial import roles, services
-from archive.models import Article, Contributor
+from archive.models import Article, Contributor, RefreshJob
 
 RECENT_ON_CONTRIBUTOR_PAGE = 50
 
@@ -54,6 +55,8 @@ class ContributorAdmin(FollowsWrites, admin.ModelAdmin):
             self.message_user(
                 request, f"已把 {names} 并入 {keep}：移交 {moved} 条署名。", messages.SUCCESS
             )
+            jobs = RefreshJob.objects.filter(subject=RefreshJob.Subject.CONTRIBUTOR)
+            announce(request, jobs.filter(subject_id=keep.pk).unfinished().first())
             return None
         context = {
             **self.admin_site.each_context(request),

@@ -1,7 +1,9 @@
 """How the admin's one-model saves and deletes (sections, contributors, regions) are
 followed: through ``after_write``, like every other write, and a rename rewrites the
-search documents of the stories that name the renamed record."""
+search documents of the stories that name the renamed record (a background job the
+editor is told about)."""
 
+from archive.admin.jobs import announce
 from archive.editorial import services
 from archive.editorial.aftermath import after_write
 
@@ -14,7 +16,7 @@ class FollowsWrites:
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if self.renamed and change and {"name", "short_name"} & set(form.changed_data):
-            services.names_changed(**{self.renamed: obj})
+            announce(request, services.names_changed(**{self.renamed: obj}, user=request.user))
         else:
             after_write()
 

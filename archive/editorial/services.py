@@ -4,14 +4,13 @@ with ``after_write``, and is called the same way from the admin, management comm
 and tests."""
 
 import datetime
-import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
-from archive.editorial import history, roles
+from archive.editorial import history, roles, tasks
 from archive.editorial.aftermath import after_write
 from archive.ingest import parser, source
 from archive.ingest.page import Page
@@ -23,13 +22,13 @@ from archive.models import (
     Credit,
     PageImport,
     Photo,
+    RefreshJob,
     Region,
     RegionName,
     Section,
 )
 from archive.models.articles import FIRST_PAGE, LAST_PAGE
 from archive.models.regions import home_province_code
-from archive.search import documents
 from archive.text import body as body_text
 
 
@@ -208,10 +207,11 @@ def photo_save(*, photo: Photo, user=None, save_related: Callable[[], None] = la
 
 @transaction.atomic
 def photos_delete(*, photos, user=None) -> int:
-    """Delete photos and their credits; each story they were in gets a new version."""
+    """Delete photos and their credits; each story they were in gets a new version.
+    Refused whole unless ``user`` may delete every one of them."""
     photos = list(Photo.objects.select_related("article").filter(pk__in=[p.pk for p in photos]))
     for photo in photos:
-        roles.require(roles.can_change_photo(user, photo), roles.NOT_YOUR_PHOTO)
+        roles.require(roles.can_delete_photo(user, photo), roles.NOT_YOUR_PHOTO)
     stories = {photo.article_id: photo.article for photo in photos}
     Photo.objects.filter(pk__in=[photo.pk for photo in photos]).delete()
     for story in stories.values():
@@ -220,14 +220,16 @@ def photos_delete(*, photos, user=None) -> int:
     return len(photos)
 
 
-def names_changed(*, contributor: Contributor | None = None, region: Region | None = None):
+@transaction.atomic
+def names_changed(
+    *, contributor: Contributor | None = None, region: Region | None = None, user=None
+) -> RefreshJob | None:
     """Follow a contributor's or a region's rename: readers' pages are stale now, and
-    the search documents of every story naming it are rewritten once the rename
-    commits, in batches (a region may be named by a fifth of the archive, and the
-    renaming transaction should not hold them all)."""
-    mention = {"contributor_id": contributor.pk} if contributor else {"region_id": region.pk}
+    the search documents of every story naming it are rewritten by a background job
+    (a region may be named by a fifth of the archive: minutes, too long for a request);
+    the job, for the editor to follow, or None when no story names it."""
     after_write()
-    transaction.on_commit(functools.partial(documents.refresh_mentioning, **mention))
+    return tasks.refresh_in_background(contributor=contributor, region=region, user=user)
 
 
 class StaleVersion(Exception):
@@ -350,7 +352,6 @@ def contributors_merge(*, keep: Contributor, merged: list[Contributor], user=Non
     roles.require(roles.can_merge(user), roles.NO_MERGE)
     merged = [c for c in merged if c.pk != keep.pk]
     ids = [c.pk for c in merged]
-    stories = Credit.objects.filter(contributor_id__in=ids).story_ids()
     moved = 0
     for credit in Credit.objects.filter(contributor_id__in=ids):
         credit.contributor = keep
@@ -363,7 +364,13 @@ def contributors_merge(*, keep: Contributor, merged: list[Contributor], user=Non
             contributor._history_user = user
         contributor._change_reason = f"并入 {keep.name}（{keep.pk}）"
         contributor.delete()
-    after_write(stories, user=user)  # ids: the stories' own rows did not change
+    after_write(user=user)
+    # The stories' listing rows and documents follow in the background: a merge may move
+    # thousands of credits. Every story now naming ``keep``, the merged ones among them.
+    if moved:
+        tasks.refresh_in_background(
+            contributor=keep, listings=True, description=f"合并到“{keep.name}”", user=user
+        )
     return moved
 
 

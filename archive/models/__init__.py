@@ -1,6 +1,7 @@
 from .articles import Article, ArticleRegion, Credit, Photo, Section
 from .contributors import Contributor
 from .imports import PageImport
+from .jobs import RefreshJob
 from .listings import StoryListing
 from .regions import Region, RegionName, RegionSuccession
 from .search import SearchDocument, SearchTokens
@@ -14,6 +15,7 @@ __all__ = [
     "Credit",
     "PageImport",
     "Photo",
+    "RefreshJob",
     "Region",
     "RegionName",
     "RegionSuccession",

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 import psycopg
-from django.db import connection, transaction
+from django.db import connection
 from psycopg.adapt import Dumper
 from psycopg.pq import Format
 
@@ -218,18 +218,33 @@ def copy_ranges(first_id: int, last_id: int, *, chunk: int, processes: int) -> I
 BATCH = 2_000
 
 
-def refresh_mentioning(*, contributor_id: int | None = None, region_id: int | None = None) -> int:
-    """Refresh the documents of every story naming this contributor or tagged with this
-    region (after a rename), in batches of one transaction each, so no batch holds its
-    stories' rows for long; return how many stories."""
-    if contributor_id is not None:
-        ids = Credit.objects.filter(contributor_id=contributor_id).story_ids()
-    else:
-        ids = set(
-            ArticleRegion.objects.filter(region_id=region_id).values_list("article_id", flat=True)
+def mentioning(
+    *,
+    contributor_id: int | None = None,
+    region_id: int | None = None,
+    after: int = 0,
+    limit: int = BATCH,
+) -> list[int]:
+    """The next ``limit`` stories after story id ``after``, in id order, whose documents
+    hold this contributor's name (a byline or a photo credit) or this region's: what a
+    rename makes stale. In id order so a refresh in batches can stop and go on later."""
+    if region_id is not None:
+        tagged = ArticleRegion.objects.filter(region_id=region_id, article_id__gt=after)
+        return list(
+            tagged.order_by("article_id").values_list("article_id", flat=True).distinct()[:limit]
         )
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), BATCH):
-        with transaction.atomic():
-            refresh(ordered[start : start + BATCH])
-    return len(ordered)
+    credits = Credit.objects.filter(contributor_id=contributor_id)
+    bylines = credits.filter(article_id__gt=after).order_by("article_id")
+    photos = credits.filter(photo__article_id__gt=after).order_by("photo__article_id")
+    # The first ``limit`` of each list hold the first ``limit`` of both together.
+    return sorted(
+        {*bylines.values_list("article_id", flat=True).distinct()[:limit]}
+        | {*photos.values_list("photo__article_id", flat=True).distinct()[:limit]}
+    )[:limit]
+
+
+def mentioning_count(*, contributor_id: int | None = None, region_id: int | None = None) -> int:
+    """How many stories ``mentioning`` yields in all."""
+    if region_id is not None:
+        return ArticleRegion.objects.filter(region_id=region_id).count()
+    return len(Credit.objects.filter(contributor_id=contributor_id).story_ids())

@@ -19,3 +19,13 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 WHITENOISE_AUTOREFRESH = True  # no collected static files here: whitenoise finds them
+
+# Background jobs run at once, inside the write that queues them, so the tests of other
+# behaviours see a rename's or merge's outcome when it returns; tests/test_tasks.py
+# switches to the database backend and runs a real worker.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "ENQUEUE_ON_COMMIT": False,
+    }
+}
