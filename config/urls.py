@@ -19,7 +19,11 @@ urlpatterns = [
     path("nested_admin/", include("nested_admin.urls")),
     path("api/", include("archive.api.urls")),
     path("sitemap.xml", cached_page(sitemaps.index), name="sitemap_index"),
-    path("sitemap-<slug:section>.xml", cached_page(sitemaps.section), name="sitemap_section"),
+    path(
+        "sitemap-<slug:section>.xml",
+        cached_page(sitemaps.section, reads=("p",)),
+        name="sitemap_section",
+    ),
     path("", include("archive.public.urls")),
 ]
 

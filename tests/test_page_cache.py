@@ -1,5 +1,7 @@
 """Public pages are cached whole, and every write readers could see invalidates them."""
 
+import datetime
+
 import pytest
 import time_machine
 from django.core.cache import cache
@@ -134,3 +136,55 @@ def test_each_host_gets_its_own_links_from_a_cached_feed(client, settings):
     assert "http://testserver/" in client.get(url).content.decode()
     other = client.get(url, headers={"host": "archive.example.cn"}).content.decode()
     assert "http://archive.example.cn/" in other and "testserver" not in other
+
+
+@pytest.mark.parametrize("url", [LIST, "/sitemap-stories.xml", "/regions/kecheng/", "/"])
+def test_a_query_parameter_the_page_does_not_read_is_served_from_the_same_entry(client, url):
+    ArticleFactory(headline="柯城：同一份缓存", regions=["330802"])
+    first, _ = get(client, url)
+    for bust in ("1", "2", "碎"):
+        busted, queries = get(client, f"{url}?bust={bust}&utm_source=x")
+        assert busted.content == first.content
+        assert queries == 1  # only the content version: nothing was made again
+
+
+def test_a_parameter_the_page_does_not_read_never_reaches_its_links(client):
+    ArticleFactory.create_batch(25, regions=["330802"])  # more than one page
+    page = client.get(LIST, {"region": "柯城区", "bust": "7"}).content.decode()
+    assert "cursor=" in page
+    assert "bust" not in page
+
+
+def test_a_page_made_before_a_scheduled_story_is_not_served_past_its_time(client):
+    start = timezone.now()
+    ArticleFactory(headline="柯城：已发布", regions=["330802"])
+    ArticleFactory(
+        headline="柯城：定时发布的报道",
+        regions=["330802"],
+        published_at=start + datetime.timedelta(seconds=20),
+    )
+    with time_machine.travel(start, tick=False):
+        assert "定时发布的报道" not in client.get(LIST).content.decode()
+    # Well inside the page's 60 seconds, with no write in between.
+    with time_machine.travel(start + datetime.timedelta(seconds=21), tick=False):
+        assert "定时发布的报道" in client.get(LIST).content.decode()
+
+
+def test_with_every_remake_slot_busy_a_cached_page_is_served_and_a_new_one_told_to_retry(
+    client, monkeypatch
+):
+    ArticleFactory(headline="柯城：缓存里的报道", regions=["330802"])
+    assert client.get(LIST).status_code == 200  # cached
+    monkeypatch.setattr(pages, "REMAKE_WAIT", 0.05)
+    slots = pages._remake_slots()
+    taken = 0
+    while slots.acquire(blocking=False):  # every slot busy making other pages
+        taken += 1
+    try:
+        assert "缓存里的报道" in client.get(LIST).content.decode()
+        refused = client.get(LIST, {"q": "柯城"})
+        assert refused.status_code == 503 and refused["Retry-After"]
+    finally:
+        for _ in range(taken):
+            slots.release()
+    assert client.get(LIST, {"q": "柯城"}).status_code == 200

@@ -212,7 +212,7 @@ class RegionTreeNodeSerializer(RegionNamesSerializer, RegionLinksSerializer):
     first_year = serializers.IntegerField(help_text="启用年份。")
     last_year = serializers.IntegerField(allow_null=True, help_text="撤销年份；仍在使用为 null。")
     story_count = serializers.IntegerField(
-        help_text="这一地区（含下属地区和并入的前身）公开报道的篇数，定时更新，可能稍有滞后。"
+        help_text="这一地区（含下属地区和并入的前身）公开报道的篇数，发布、撤回后即时更新。"
     )
     subregions = serializers.SerializerMethodField()
 

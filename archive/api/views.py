@@ -260,7 +260,7 @@ class RegionTree(generics.GenericAPIView):
         description=(
             "某一天（on，默认今天）某个省级地区（province，默认本报所在省）的行政区划："
             "省、地级、县级逐级嵌套在 subregions 中，名称和上级是那一年的，"
-            "各带公开报道篇数（定时统计，可能稍有滞后）。province=all 只列那一年的各省级地区。"
+            "各带公开报道篇数（发布、撤回后即时更新）。province=all 只列那一年的各省级地区。"
         ),
         parameters=[RegionTreeParameters],
         responses={

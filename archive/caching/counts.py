@@ -1,19 +1,37 @@
 """Counts readers see, cached: an exact COUNT over the archive on every request is not worth it.
 
-They may lag the archive by ``ARCHIVE_COUNT_CACHE_SECONDS``; pages say "约" (about).
-Each is made by one request at a time and served stale while remade
-(``archive.caching.remaking``).
+A count is never stale after a write that changes it: counts are keyed by the
+``ContentVersion.COUNTS`` counter, which every write that may change what is public
+moves when it commits (a publish, a withdrawal, a delete, a bulk load, a revert), and
+a count made while a story is scheduled is valid only until that story's time. A
+draft saved leaves them be, so a million stories are recounted once per public
+change, not per request. Past ``ARCHIVE_COUNT_CACHE_SECONDS`` with no such change, a
+count is served while one request remakes it (``archive.caching.remaking``).
 """
 
 from django.conf import settings
 
 from archive.caching import remaking
-from archive.models import Article, StoryListing
+from archive.models import Article, ContentVersion, StoryListing
+
+
+def next_scheduled_time() -> float | None:
+    """When the next scheduled story goes public (a timestamp), or None."""
+    at = Article.objects.scheduled().order_by("published_at").values_list("published_at")[:1]
+    return at[0][0].timestamp() if at else None
 
 
 def cached(key: str, compute):
     """``compute()``, cached as counts are, under ``key``."""
-    return remaking.cached(f"archive:count:{key}", compute, settings.ARCHIVE_COUNT_CACHE_SECONDS)
+    if not settings.ARCHIVE_COUNT_CACHE_SECONDS:
+        return compute()
+    version = ContentVersion.current(ContentVersion.COUNTS)
+    return remaking.cached(
+        f"archive:count:{version}:{key}",
+        compute,
+        settings.ARCHIVE_COUNT_CACHE_SECONDS,
+        valid_until=next_scheduled_time,
+    )
 
 
 def _region_story_counts() -> dict[int, int]:

@@ -3,26 +3,46 @@
 A page is cached under the archive's ``ContentVersion``: any write that readers
 could see (a story saved, published, withdrawn or deleted; a contributor,
 section or region renamed) bumps the version, so no reader is served a page
-from before it — a withdrawn story disappears at once. Scheduled stories
-appear at the latest ``ARCHIVE_PAGE_CACHE_SECONDS`` (plus ``STALE_SECONDS`` while a
-page is being remade) after their time. Signed-in users (editors) always get fresh
-pages.
+from before it — a withdrawn story disappears at once. A page made while a story is
+scheduled is not served past that story's time. Signed-in users (editors) always get
+fresh pages.
+
+The key is the page's path and only the query parameters its view reads (``reads``):
+``?bust=1``, ``?utm_source=…`` and the like are dropped from the request before the
+view sees it, so they can neither make a new entry nor leak into the page's links.
+Every distinct page a reader asks for is still made once; at most ``REMAKES`` of them
+are made at a time in a process, so a burst of distinct URLs leaves threads for the
+readers of cached pages: a page that finds them all busy waits ``REMAKE_WAIT`` seconds
+at most, then gets a 503 with Retry-After.
 """
 
 import hashlib
+import threading
 import time
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 
+from archive.caching.counts import next_scheduled_time
 from archive.caching.remaking import remade, still_served
 from archive.models import ContentVersion
+from archive.ops.health import unavailable
 
 # A page past its time is served for this much longer while one request remakes it
 # (``archive.caching.remaking``).
 STALE_SECONDS = 30
+REMAKE_WAIT = 1.0
+
+_remakes = None
+
+
+def _remake_slots() -> threading.BoundedSemaphore:
+    global _remakes
+    if _remakes is None:
+        _remakes = threading.BoundedSemaphore(settings.ARCHIVE_PAGE_REMAKES)
+    return _remakes
 
 
 def page_key(url: str) -> str:
@@ -32,27 +52,56 @@ def page_key(url: str) -> str:
     return f"archive:page:{ContentVersion.current()}:{digest}"
 
 
-def cached_page(view):
+def _only(query: QueryDict, reads: frozenset[str]) -> QueryDict:
+    kept = QueryDict(mutable=True)
+    for name in sorted(reads & query.keys()):
+        kept.setlist(name, query.getlist(name))
+    kept._mutable = False
+    return kept
+
+
+def cached_page(view=None, *, reads: tuple[str, ...] = ()):
+    """Cache ``view``'s pages for anonymous readers; ``reads``: the query parameters it
+    reads (any other is dropped). ``@cached_page`` or ``cached_page(view, reads=…)``."""
+    if view is None:
+        return lambda view: cached_page(view, reads=reads)
+    reads = frozenset(reads)
+
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        request.GET = _only(request.GET, reads)
         seconds = settings.ARCHIVE_PAGE_CACHE_SECONDS
         if not seconds or request.method != "GET" or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        key = page_key(request.build_absolute_uri())
+        query = request.GET.urlencode()
+        url = request.build_absolute_uri(request.path) + (f"?{query}" if query else "")
+        key = page_key(url)
         hit = cache.get(key)
         if hit is not None:
-            headers, content, fresh_until = hit
-            if still_served(key, fresh_until, STALE_SECONDS):
+            headers, content, fresh_until, valid_until = hit
+            valid = valid_until is None or time.time() < valid_until
+            if valid and still_served(key, fresh_until, STALE_SECONDS):
                 return HttpResponse(content, headers=headers)
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render"):  # a TemplateResponse (the sitemaps)
-            response.render()
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            # The view's own headers (Content-Type, X-Robots-Tag, Last-Modified);
-            # middleware adds the rest to the cached response as to a fresh one.
-            entry = (dict(response.items()), response.content, time.time() + seconds)
-            cache.set(key, entry, seconds + STALE_SECONDS)
-            remade(key)
-        return response
+        slots = _remake_slots()
+        if not slots.acquire(timeout=REMAKE_WAIT):
+            return unavailable()
+        try:
+            return _remake(view, request, args, kwargs, key, seconds)
+        finally:
+            slots.release()
 
     return wrapper
+
+
+def _remake(view, request, args, kwargs, key: str, seconds: int):
+    valid_until = next_scheduled_time()  # asked first: a story going public meanwhile
+    response = view(request, *args, **kwargs)
+    if hasattr(response, "render"):  # a TemplateResponse (the sitemaps)
+        response.render()
+    if response.status_code == 200 and not response.streaming and not response.cookies:
+        # The view's own headers (Content-Type, X-Robots-Tag, Last-Modified);
+        # middleware adds the rest to the cached response as to a fresh one.
+        entry = (dict(response.items()), response.content, time.time() + seconds, valid_until)
+        cache.set(key, entry, seconds + STALE_SECONDS)
+        remade(key)
+    return response

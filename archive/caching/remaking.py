@@ -30,24 +30,33 @@ def remade(key: str) -> None:
     cache.delete(f"{key}:remaking")
 
 
-def cached(key: str, compute, seconds: int):
+def cached(key: str, compute, seconds: int, *, valid_until=None):
     """The value ``compute()`` returns, cached under ``key`` for ``seconds`` and then
-    served as long again while one request remakes it; ``seconds`` 0: not cached."""
+    served as long again while one request remakes it; ``seconds`` 0: not cached.
+    ``valid_until()``, asked when the value is made, is when it becomes wrong (a
+    scheduled story's time) or None: past it the value is never served, only remade."""
     if not seconds:
         return compute()
     hit = cache.get(key)
+    if hit is not None and hit[2] is not None and time.time() >= hit[2]:
+        hit = None  # wrong now: made again, as if missing
     if hit is None:
         with _MAKING[hash(key) % len(_MAKING)]:
             hit = cache.get(key)  # made by the thread this one waited for
-            return hit[0] if hit is not None else _make(key, compute, seconds)
-    value, fresh_until = hit
-    return value if still_served(key, fresh_until, seconds) else _make(key, compute, seconds)
+            if hit is not None and (hit[2] is None or time.time() < hit[2]):
+                return hit[0]
+            return _make(key, compute, seconds, valid_until)
+    value, fresh_until, _ = hit
+    if still_served(key, fresh_until, seconds):
+        return value
+    return _make(key, compute, seconds, valid_until)
 
 
-def _make(key: str, compute, seconds: int):
+def _make(key: str, compute, seconds: int, valid_until=None):
     try:
+        until = valid_until() if valid_until else None
         value = compute()
-        cache.set(key, (value, time.time() + seconds), 2 * seconds)
+        cache.set(key, (value, time.time() + seconds, until), 2 * seconds)
     finally:
         remade(key)
     return value

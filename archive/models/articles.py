@@ -80,6 +80,10 @@ class ArticleQuerySet(models.QuerySet):
         """The stories the public may see (``archive.models.visibility``)."""
         return self.filter(public())
 
+    def scheduled(self):
+        """Published stories whose time has not come yet."""
+        return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
+
     def newest_first(self):
         return self.order_by("-published_at", "-id")
 
@@ -335,6 +339,20 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("archive:story_detail", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        story = super().from_db(db, field_names, values)
+        # Published as loaded (scheduled included): a write to it may move the public
+        # counts even if it leaves the story unpublished (``aftermath.after_write``).
+        story.loaded_published = story.__dict__.get("status") == cls.Status.PUBLISHED
+        return story
+
+    @property
+    def counts_on_it(self) -> bool:
+        """Whether public counts may change with a write to this story: it is published
+        (or scheduled) now or was when it was loaded."""
+        return self.status == self.Status.PUBLISHED or getattr(self, "loaded_published", False)
 
     @property
     def is_public(self) -> bool:

@@ -3,11 +3,17 @@ from django.db.models import F
 
 
 class ContentVersion(models.Model):
-    """One counter, bumped by every write readers could see; cached pages are keyed by it.
+    """Counters bumped by writes; cached pages and counts are keyed by them.
 
+    Row ``PAGES`` moves with every write readers could see (a draft saved included:
+    its preview and the editors' pages change); row ``COUNTS`` only with a write that
+    changes what is public (a story published, withdrawn, deleted or re-filed while
+    public, a bulk load), so a draft saved does not cost a recount of a million stories.
     Kept in the database, not the cache, so every server process sees a bump the
     moment the writing transaction commits.
     """
+
+    PAGES, COUNTS = 1, 2
 
     value = models.BigIntegerField(default=0)
 
@@ -18,10 +24,13 @@ class ContentVersion(models.Model):
         return str(self.value)
 
     @classmethod
-    def current(cls) -> int:
-        return cls.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+    def current(cls, counter: int = PAGES) -> int:
+        return cls.objects.filter(pk=counter).values_list("value", flat=True).first() or 0
 
     @classmethod
-    def bump(cls) -> None:
-        if not cls.objects.filter(pk=1).update(value=F("value") + 1):
-            cls.objects.get_or_create(pk=1, defaults={"value": 1})
+    def bump(cls, *counters: int) -> None:
+        """Move ``counters`` (the page counter by default), in one statement."""
+        counters = counters or (cls.PAGES,)
+        if cls.objects.filter(pk__in=counters).update(value=F("value") + 1) < len(counters):
+            for counter in counters:
+                cls.objects.get_or_create(pk=counter, defaults={"value": 1})

@@ -72,7 +72,7 @@ def home(request):
     )
 
 
-@cached_page
+@cached_page(reads=(*StoryFilter.base_filters, "cursor"))
 def story_list(request):
     filterset = StoryFilter(request.GET or None, queryset=Article.objects.published())
     # An invalid form shows its errors above an empty list, never a server error.
@@ -188,7 +188,7 @@ def region_list(request):
     )
 
 
-@cached_page
+@cached_page(reads=("only", "cursor"))
 def region_detail(request, slug: str):
     region = get_object_or_404(
         Region.objects.select_related("parent__parent").annotate(name_count=Count("names")),
@@ -228,7 +228,7 @@ def region_detail(request, slug: str):
     )
 
 
-@cached_page
+@cached_page(reads=("cursor",))
 def contributor_detail(request, slug: str):
     contributor = get_object_or_404(Contributor, slug=slug)
     stories = Article.objects.published().bylined(contributor).for_listing()
