@@ -173,11 +173,17 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 
 # Stories per page on public lists.
 ARCHIVE_PAGE_SIZE = 20
-# How long reader-facing counts (stories per region, total) may lag behind.
+# How long reader-facing counts (stories per region, total) are kept when no write
+# changes them (a write that does remakes them at once: archive/caching/counts.py).
 ARCHIVE_COUNT_CACHE_SECONDS = env.int("ARCHIVE_COUNT_CACHE_SECONDS", default=600)
 # Public pages are cached whole for anonymous readers, keyed by the content
-# version that every write bumps; this bounds only how late a scheduled story shows.
+# version that every write bumps, and never served past a scheduled story's time.
 ARCHIVE_PAGE_CACHE_SECONDS = env.int("ARCHIVE_PAGE_CACHE_SECONDS", default=60)
+# Uncached pages a process makes at once (archive/caching/pages.py): one thread fewer
+# than gunicorn gives it, so readers of cached pages always find one free.
+ARCHIVE_PAGE_REMAKES = env.int(
+    "ARCHIVE_PAGE_REMAKES", default=max(1, env.int("GUNICORN_THREADS", default=4) - 1)
+)
 # With a read replica (DATABASE_REPLICA_URL): public pages read the primary instead
 # while the replica is further behind than this; readers see the archive at most this
 # plus one second old (archive/ops/replica.py).
