@@ -84,7 +84,7 @@ class PhotoAdmin(admin.ModelAdmin):
         )
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and roles.can_change_photo(
+        return super().has_delete_permission(request, obj) and roles.can_delete_photo(
             request.user, obj
         )
 

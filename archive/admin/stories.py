@@ -133,9 +133,79 @@ def period_warnings(article: Article) -> list[str]:
     return warnings
 
 
-class BylineInline(PreloadedAutocompleteAdmin, nested_admin.NestedTabularInline):
+class StoryRows:
+    """An inline of a story's rows (bylines, photos, photo credits), editable where the
+    story is: nested_admin, unlike Django's own admin, leaves the inlines of a story
+    shown read-only editable on the page, and the save would be refused whole.
+
+    ``obj`` is the story, or the photo for its credits; None on a new one, where the
+    story's own add permission decides."""
+
+    def rows_editable(self, request, obj) -> bool:
+        story = obj.article if isinstance(obj, Photo) else obj
+        return story is None or roles.can_change(request.user, story)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self.rows_editable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self.rows_editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self.rows_editable(request, obj)
+
+
+class PhotoRows(StoryRows):
+    """A story's photos and their credits: also the photo rule (roles.can_change_photo)."""
+
+    def rows_editable(self, request, obj) -> bool:
+        story = obj.article if isinstance(obj, Photo) else obj
+        return super().rows_editable(request, obj) and roles.can_change_photos_in(
+            request.user, story
+        )
+
+
+class StoryRowsFormSet(NestedInlineFormSet):
+    """Only rows of the story being saved. nested_admin saves and deletes an inline's
+    rows by the id each posted form names, not among the rows the form was built from,
+    so a story's form naming another story's photo or credit, DELETE ticked, deleted
+    it: such a form is refused whole."""
+
+    def own_rows(self):
+        """This model's rows in the story (each inline's formset says which)."""
+        raise NotImplementedError
+
+    def clean(self):
+        super().clean()
+        pk = self.model._meta.pk.name
+        posted = {form.data.get(form.add_prefix(pk)) or "" for form in self.initial_forms}
+        own = {str(row) for row in self.own_rows().values_list("pk", flat=True)}
+        if posted - own - {""}:
+            raise ValidationError(NOT_THIS_STORY, code="not_this_story")
+
+
+NOT_THIS_STORY = "表单中有不属于这篇稿件的图片或署名，未保存：请刷新页面后重试。"
+
+
+def _story_rows(model, **story):
+    (value,) = story.values()
+    return model.objects.filter(**story) if value is not None else model.objects.none()
+
+
+class BylineFormSet(StoryRowsFormSet):
+    def own_rows(self):
+        return _story_rows(Credit, article_id=self.instance.pk)
+
+
+class PhotoFormSet(StoryRowsFormSet):
+    def own_rows(self):
+        return _story_rows(Photo, article_id=self.instance.pk)
+
+
+class BylineInline(StoryRows, PreloadedAutocompleteAdmin, nested_admin.NestedTabularInline):
     model = Credit
     fk_name = "article"
+    formset = BylineFormSet
     fields = ["contributor", "role", "order"]
     autocomplete_fields = ["contributor"]
     sortable_field_name = "order"
@@ -144,9 +214,27 @@ class BylineInline(PreloadedAutocompleteAdmin, nested_admin.NestedTabularInline)
     verbose_name_plural = "署名（文字作者、通讯员、编辑）"
 
 
-class PhotoCreditInline(PreloadedAutocompleteAdmin, nested_admin.NestedTabularInline):
+class PhotoCreditFormSet(StoryRowsFormSet):
+    """A photo's credits: any of the story's (nested_admin lets a credit be dragged from
+    one photo to another). A deleted photo's credits go with it: the page's script ticks
+    them for deletion too, but a form posted without them recreated them under the
+    deleted photo, and the save failed on its foreign key as it committed."""
+
+    def own_rows(self):
+        return _story_rows(Credit, photo__article_id=self.instance.article_id)
+
+    def save(self, commit=True):
+        parent = getattr(self, "parent_form", None)
+        if parent is not None and parent.cleaned_data.get("DELETE"):
+            self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+            return []
+        return super().save(commit)
+
+
+class PhotoCreditInline(PhotoRows, PreloadedAutocompleteAdmin, nested_admin.NestedTabularInline):
     model = Credit
     fk_name = "photo"
+    formset = PhotoCreditFormSet
     fields = ["contributor", "role", "order"]
     autocomplete_fields = ["contributor"]
     sortable_field_name = "order"
@@ -155,8 +243,9 @@ class PhotoCreditInline(PreloadedAutocompleteAdmin, nested_admin.NestedTabularIn
     verbose_name_plural = "图片署名（摄影、提供）"
 
 
-class PhotoInline(nested_admin.NestedStackedInline):
+class PhotoInline(PhotoRows, nested_admin.NestedStackedInline):
     model = Photo
+    formset = PhotoFormSet
     fields = ["image", "caption", "alt_text", "order"]
     formfield_overrides = PHOTO_UPLOAD
     sortable_field_name = "order"

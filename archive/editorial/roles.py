@@ -76,16 +76,27 @@ def restricted_to_own(user) -> bool:
     )
 
 
-def can_change_photo(user, photo: Photo | None) -> bool:
-    """The photo desk and editors change any photo; a reporter only those of the
-    stories they may change (None: photos in general)."""
+def can_change_photos_in(user, article: Article | None) -> bool:
+    """The photo desk and editors change any story's photos (and their captions and
+    credits); a reporter only those of the stories they may change: their own, while
+    unpublished (None: photos in general)."""
     if _system(user):
         return True
     if not user.has_perm("archive.change_photo"):
         return False
-    if photo is None or not restricted_to_own(user):
+    if article is None or not restricted_to_own(user):
         return True
-    return can_change(user, photo.article)
+    return can_change(user, article)
+
+
+def can_change_photo(user, photo: Photo | None) -> bool:
+    return can_change_photos_in(user, photo.article if photo is not None else None)
+
+
+def can_delete_photo(user, photo: Photo | None) -> bool:
+    if _system(user):
+        return True
+    return user.has_perm("archive.delete_photo") and can_change_photo(user, photo)
 
 
 def can_merge(user) -> bool:
