@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
 
+from archive.editorial.aftermath import after_write
 from archive.models import Article, Region
 from archive.public import sitemaps
 from tests.factories import (
@@ -93,6 +94,9 @@ def test_every_feed_parses_as_atom_with_a_chinese_title(client, author, section,
 
 
 def test_feed_titles_name_their_subject(client, author, section, feed_urls):
+    story = full_story(section=section, bylines=0)  # a name is public through a public story
+    BylineFactory(article=story, contributor=author)
+    after_write([story])
     assert read_feed(client, feed_urls["county"]).feed.title == "县志 · 柯城区的报道"
     assert read_feed(client, feed_urls["section"]).feed.title == "县志 · 栏目：县域观察"
     assert read_feed(client, feed_urls["contributor"]).feed.title == "县志 · 柯城记者的报道与图片"
@@ -231,6 +235,8 @@ def test_feed_queries_do_not_grow_with_the_stories_listed(client, author, sectio
 
 def test_pages_point_readers_to_their_feeds(client, author):
     kecheng = Region.objects.by_code("330802")
+    BylineFactory(article=(story := full_story(bylines=0)), contributor=author)
+    after_write([story])
     pages = {
         reverse("archive:home"): reverse("archive:story_feed"),
         kecheng.get_absolute_url(): reverse("archive:region_feed", args=[kecheng.slug]),

@@ -5,8 +5,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from archive.caching.counts import region_story_counts
+from archive.editorial import services
+from archive.editorial.aftermath import after_write
 from archive.models import Article, Region
-from tests.factories import ArticleFactory, BylineFactory, ContributorFactory, full_story
+from tests.factories import (
+    ArticleFactory,
+    BylineFactory,
+    ContributorFactory,
+    PhotoCreditFactory,
+    SectionFactory,
+    full_story,
+)
 from tests.helpers import HIDDEN
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +63,10 @@ def test_public_story_is_listed_beside_hidden_ones(client, hidden_story, public_
 
 def test_hidden_story_is_absent_from_its_authors_page(client, hidden_story):
     author = hidden_story.credits.get(contributor__name="隐藏稿作者").contributor
+    full_story(headline="另一篇公开报道", bylines=0, photos=1)  # photos credited, no byline
+    other = Article.objects.get(headline="另一篇公开报道")
+    PhotoCreditFactory(photo=other.photos.first(), contributor=author)
+    after_write([other])
     page = client.get(author.get_absolute_url()).content.decode()
     assert "尚未公开的柯城报道" not in page
     assert "没有署名报道" in page
@@ -79,3 +92,52 @@ def test_scheduled_story_appears_once_its_time_has_come(client):
     Article.objects.filter(pk=story.pk).update(published_at=timezone.now())
     assert client.get(story.get_absolute_url()).status_code == 200
     assert "定时发布的报道" in client.get(reverse("archive:story_list")).content.decode()
+
+
+@pytest.mark.parametrize("state", list(HIDDEN), ids=list(HIDDEN))
+def test_a_name_only_unpublished_work_carries_is_nowhere_public(client, state):
+    """A contributor (by byline or photo credit) and a section whose only stories are
+    unpublished: no page, no feed, no filter label, no drop-down line; then one story
+    published, and all of them are there."""
+    section = SectionFactory(name="未公开栏目")
+    story = full_story(headline="尚未公开的柯城报道", section=section, **HIDDEN[state])
+    writer = ContributorFactory(name="隐名记者")
+    photographer = ContributorFactory(name="隐名摄影")
+    BylineFactory(article=story, contributor=writer)
+    PhotoCreditFactory(photo=story.photos.first(), contributor=photographer)
+    after_write([story])
+    stories = reverse("archive:story_list")
+
+    def shown(response) -> str:
+        return response.content.decode() if response.status_code == 200 else ""
+
+    def public_names() -> list[str]:
+        pages = [shown(client.get(stories))]
+        for contributor in (writer, photographer):
+            pages.append(shown(client.get(contributor.get_absolute_url())))
+            feed = reverse("archive:contributor_feed", args=[contributor.slug])
+            pages.append(shown(client.get(feed)))
+            # Named by slug (a name typed is echoed in its box, so not counted here).
+            pages.append(shown(client.get(stories, {"author": contributor.slug})))
+        pages.append(shown(client.get(reverse("archive:section_feed", args=[section.slug]))))
+        pages.append(shown(client.get(stories, {"section": section.slug})))
+        text = "".join(pages)
+        return [name for name in ("隐名记者", "隐名摄影", "未公开栏目") if name in text]
+
+    assert public_names() == []
+    for url in (
+        writer.get_absolute_url(),
+        reverse("archive:contributor_feed", args=[photographer.slug]),
+        reverse("archive:section_feed", args=[section.slug]),
+    ):
+        assert client.get(url).status_code == 404
+    for typed in (writer.slug, writer.name, photographer.name):
+        assert "没有找到这位作者" in shown(client.get(stories, {"author": typed}))
+
+    services.stories_publish(
+        stories=Article.objects.filter(pk=story.pk), at=timezone.now() - timezone.timedelta(1)
+    )
+    if state == "scheduled":  # its time has not come: publishing changes nothing
+        assert public_names() == []
+        return
+    assert public_names() == ["隐名记者", "隐名摄影", "未公开栏目"]

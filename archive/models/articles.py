@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models
-from django.db.models import F, Prefetch, Q, Value
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import StrIndex
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,12 @@ from .uploads import normalised_photo, validate_photo
 from .visibility import Status, public
 
 
+class SectionQuerySet(models.QuerySet):
+    def public(self) -> "SectionQuerySet":
+        """Sections the public may know of: holding at least one public story."""
+        return self.filter(Exists(Article.objects.published().filter(section=OuterRef("pk"))))
+
+
 class Section(models.Model):
     """A column of the paper (栏目), e.g. 经济大省挑大梁."""
 
@@ -34,6 +40,8 @@ class Section(models.Model):
         help_text="留空则按拼音自动生成。",
     )
     description = models.TextField("简介", blank=True)
+
+    objects = SectionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "栏目"

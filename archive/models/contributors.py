@@ -1,15 +1,28 @@
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from archive.text import pinyin
 from archive.text.folding import fold
 
+from .listings import StoryListing
 from .slugs import unique_slug
+from .visibility import public
 
 
 class ContributorQuerySet(models.QuerySet):
+    def public(self) -> "ContributorQuerySet":
+        """Contributors the public may know of: credited (byline or photo) on at least
+        one public story. A name on drafts, withdrawn or scheduled stories only is
+        nowhere public: no page, feed, filter or suggestion (``visibility``)."""
+        credited = StoryListing.objects.filter(
+            public("article__"),
+            facet__in=[StoryListing.Facet.BYLINE, StoryListing.Facet.PHOTO],
+            subject_id=OuterRef("pk"),
+        )
+        return self.filter(Exists(credited))
+
     def by_pinyin(self):
         return self.order_by("sort_key", "pk")
 

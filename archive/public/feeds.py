@@ -2,7 +2,8 @@
 
 Every feed lists what ``Article.objects.published()`` lets the public see, newest
 first, and reads its stories with their bylines and regions in a fixed number of
-queries, however many it lists.
+queries, however many it lists. A section's or contributor's feed exists only while
+it has a public story (``public()``): a name unpublished work alone carries is a 404.
 """
 
 from django.contrib.syndication.views import Feed
@@ -103,7 +104,7 @@ class RegionFeed(StoryFeed):
 
 class SectionFeed(StoryFeed):
     def get_object(self, request, slug):
-        return Section.objects.get(slug=slug)
+        return Section.objects.public().get(slug=slug)
 
     def title(self, section):
         return f"{SITE_NAME} · 栏目：{section.name}"
@@ -122,7 +123,7 @@ class ContributorFeed(StoryFeed):
     """Stories a contributor wrote (bylines) or took photos for."""
 
     def get_object(self, request, slug):
-        return Contributor.objects.get(slug=slug)
+        return Contributor.objects.public().get(slug=slug)
 
     def title(self, contributor):
         return f"{SITE_NAME} · {contributor.name}的报道与图片"

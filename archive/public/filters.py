@@ -118,7 +118,7 @@ class ContributorField(NamedField):
     unknown = "没有找到这位作者：请填写作者姓名或拼音标识。"
 
     def candidates(self, value):
-        return Contributor.objects.named(value)
+        return Contributor.objects.public().named(value)
 
     def choice_label(self, contributor) -> str:
         return f"{contributor.name}（{contributor.description or contributor.slug}）"
@@ -217,7 +217,8 @@ class StoryFilter(django_filters.FilterSet):
     )
     section = django_filters.ModelChoiceFilter(
         label="栏目",
-        queryset=Section.objects.all(),
+        # Asked per request: only sections with a public story are named publicly.
+        queryset=lambda request: Section.objects.public(),
         to_field_name="slug",
         empty_label="全部栏目",
         widget=PlainSelect,

@@ -230,7 +230,7 @@ def region_detail(request, slug: str):
 
 @cached_page(reads=("cursor",))
 def contributor_detail(request, slug: str):
-    contributor = get_object_or_404(Contributor, slug=slug)
+    contributor = get_object_or_404(Contributor.objects.public(), slug=slug)
     stories = Article.objects.published().bylined(contributor).for_listing()
     # The newest stories with this contributor's photos, then those photos.
     photo_stories = list(
