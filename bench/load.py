@@ -8,7 +8,13 @@ settings (page cache and connection pool on, HTTPS redirect off for loopback).
    request a different URL drawn from the archive (random stories, counties,
    search terms, list filters), so the page cache helps only as it would for
    real readers. Reports requests per second, latency percentiles and errors.
-2. **Fault**: the same load on a mix of pages while PostgreSQL is restarted
+2. **Attack** (``--attack``): readers of cached pages (the home page, the region list,
+   city and county pages, the unfiltered list) at ``--connections`` / 2, first alone,
+   then beside an attacker who asks for a different URL every time on 14 connections:
+   unknown parameters (``?bust=N``, ``?utm_source=N``) on cached pages and sitemaps,
+   and distinct real pages (searches for random words, sitemap pages, story pages).
+   Reports both runs; the readers' p99 should stay within 2× of their run alone.
+3. **Fault**: the same load on a mix of pages while PostgreSQL is restarted
    (``pg_ctlcluster … restart``); /healthz is polled every 0.1 s. Reports what
    the site answered (200 / 503 / anything else) and how long after PostgreSQL
    was back the site served pages again, without touching gunicorn.
@@ -111,6 +117,59 @@ def sample_paths(database_url: str, rng: random.Random) -> dict[str, list[str]]:
             + (f"&region={rng.choice(counties)}" if rng.random() < 0.5 else "")
             for _ in range(n)
         ],
+    }
+
+
+CACHED_READS = [
+    "/",
+    "/regions/",
+    "/stories/",
+    "/regions/quzhou/",
+    "/regions/kecheng/",
+    "/regions/hangzhou/",
+    "/regions/jiande/",
+]
+
+
+def attack_paths(ids: list[int], rng: random.Random, n: int = 20000) -> list[str]:
+    """A different URL each time: parameters no page reads, and real pages never asked
+    for before (a search for two random characters, a sitemap page, a story)."""
+    words = "县城乡村镇街道农业工业旅游文化教育医疗交通水利生态环保科技产业项目"
+    kinds = [
+        lambda i: f"/sitemap-stories.xml?bust={i}",
+        lambda i: f"/?utm_source={i}",
+        lambda i: f"/regions/?bust={i}",
+        lambda i: "/stories/?" + urllib.parse.urlencode({"q": "".join(rng.sample(words, 2))}),
+        lambda i: f"/sitemap-stories.xml?p={rng.randint(1, 200)}",
+        lambda i: f"/stories/{rng.choice(ids)}/?bust={i}",
+    ]
+    return [rng.choice(kinds)(i) for i in range(n)]
+
+
+def attack(database_url: str, duration: int, connections: int, workdir: str) -> dict:
+    """Cached readers alone, then beside a cache-busting attacker."""
+    with psycopg.connect(database_url.replace("postgres://", "postgresql://", 1)) as conn:
+        ids = [r[0] for r in conn.execute(
+            "SELECT id FROM archive_article WHERE status = 'published' AND id % 13 = 0 LIMIT 20000"
+        )]  # fmt: skip
+    readers = max(1, connections // 2)
+    run_wrk(CACHED_READS, 5, readers, workdir)  # warm: every reader page cached
+    alone = run_wrk(CACHED_READS, duration, readers, workdir)
+    attacker: dict = {}
+    thread = threading.Thread(
+        target=lambda: attacker.update(
+            run_wrk(attack_paths(ids, random.Random(2)), duration + 4, 14, workdir)
+        )
+    )
+    thread.start()
+    time.sleep(2)  # the attack under way before the readers are measured
+    beside = run_wrk(CACHED_READS, duration, readers, workdir)
+    thread.join()
+    return {
+        "readers_alone": alone,
+        "readers_beside_attacker": beside,
+        "attacker": attacker,
+        "p99_ratio": round(beside["latency_ms"]["p99"] / alone["latency_ms"]["p99"], 2),
     }
 
 
@@ -229,6 +288,7 @@ def main() -> None:
         "--access-log", default="/dev/null", help="gunicorn's access log (default: none)"
     )
     parser.add_argument("--no-fault", action="store_true")
+    parser.add_argument("--attack", action="store_true", help="run the cache-busting attacker")
     parser.add_argument("--json", dest="json_path", default="bench/results-load.json")
     options = parser.parse_args()
 
@@ -265,6 +325,11 @@ def main() -> None:
                 paths[kind], options.duration, options.connections, workdir
             )
             print(kind, json.dumps(results["pages"][kind], ensure_ascii=False), flush=True)
+        if options.attack:
+            results["attack"] = attack(
+                options.database_url, options.duration, options.connections, workdir
+            )
+            print("attack", json.dumps(results["attack"], ensure_ascii=False), flush=True)
         if not options.no_fault:
             mix = [p for kind in ("story", "region", "list", "search") for p in paths[kind][:500]]
             results["fault"] = fault(mix, options.duration, options.connections, workdir)

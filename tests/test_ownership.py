@@ -394,13 +394,7 @@ def _others_rows(story: Article) -> dict[str, int]:
         "photos",
         "photos-0-credits",
         "credits",
-        pytest.param(
-            "article_regions",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="ArticleRegionFormSet (not this change's) needs StoryRowsFormSet too",
-            ),
-        ),
+        "article_regions",
     ],
 )
 def test_a_story_form_cannot_change_or_delete_anothers_rows_by_their_ids(staff, prefix):

@@ -38,41 +38,6 @@ class ListingOrderedChangeList(ChangeList):
         return super().get_ordering(request, queryset)
 
 
-class ArticleRegionFormSet(NestedInlineFormSet):
-    def clean(self):
-        super().clean()
-        primary = [
-            form
-            for form in self.forms
-            if form.cleaned_data.get("is_primary") and not form.cleaned_data.get("DELETE")
-        ]
-        if len(primary) > 1:
-            raise ValidationError("一篇稿件只能有一个主要地区。")
-
-
-class ArticleRegionInline(PreloadedAutocompleteAdmin, nested_admin.NestedTabularInline):
-    model = ArticleRegion
-    formset = ArticleRegionFormSet
-    autocomplete_fields = ["region"]
-    extra = 0
-    min_num = 1
-    verbose_name = "地区"
-    verbose_name_plural = "地区（至少一个，勾选主要地区）"
-
-    def get_formset(self, request, obj=None, **kwargs):
-        # min_num alone only pre-fills a row; validate_min refuses removing the last region.
-        return super().get_formset(request, obj, validate_min=True, **kwargs)
-
-    def get_queryset(self, request):
-        # Each row's region is labelled with its parent: fetched with the rows.
-        return super().get_queryset(request).select_related("region__parent")
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "region":
-            kwargs.update(region_formfield_kwargs(db_field, self.admin_site, kwargs.get("using")))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
 def printed_on(article: Article):
     """The day the story was printed: its edition date, else its publication day."""
     if article.edition_date:
@@ -184,12 +149,50 @@ class StoryRowsFormSet(NestedInlineFormSet):
             raise ValidationError(NOT_THIS_STORY, code="not_this_story")
 
 
-NOT_THIS_STORY = "表单中有不属于这篇稿件的图片或署名，未保存：请刷新页面后重试。"
+NOT_THIS_STORY = "表单中有不属于这篇稿件的图片、署名或地区，未保存：请刷新页面后重试。"
 
 
 def _story_rows(model, **story):
     (value,) = story.values()
     return model.objects.filter(**story) if value is not None else model.objects.none()
+
+
+class ArticleRegionFormSet(StoryRowsFormSet):
+    def own_rows(self):
+        return _story_rows(ArticleRegion, article_id=self.instance.pk)
+
+    def clean(self):
+        super().clean()
+        primary = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("is_primary") and not form.cleaned_data.get("DELETE")
+        ]
+        if len(primary) > 1:
+            raise ValidationError("一篇稿件只能有一个主要地区。")
+
+
+class ArticleRegionInline(PreloadedAutocompleteAdmin, nested_admin.NestedTabularInline):
+    model = ArticleRegion
+    formset = ArticleRegionFormSet
+    autocomplete_fields = ["region"]
+    extra = 0
+    min_num = 1
+    verbose_name = "地区"
+    verbose_name_plural = "地区（至少一个，勾选主要地区）"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # min_num alone only pre-fills a row; validate_min refuses removing the last region.
+        return super().get_formset(request, obj, validate_min=True, **kwargs)
+
+    def get_queryset(self, request):
+        # Each row's region is labelled with its parent: fetched with the rows.
+        return super().get_queryset(request).select_related("region__parent")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "region":
+            kwargs.update(region_formfield_kwargs(db_field, self.admin_site, kwargs.get("using")))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class BylineFormSet(StoryRowsFormSet):
@@ -251,6 +254,11 @@ class PhotoInline(PhotoRows, nested_admin.NestedStackedInline):
     sortable_field_name = "order"
     inlines = [PhotoCreditInline]
     extra = 0
+
+    def get_queryset(self, request):
+        # Each photo's credits inline asks the story's rule of the photo: its story
+        # comes with it, not a query per photo.
+        return super().get_queryset(request).select_related("article")
 
 
 class ArticleAdminForm(StaleGuardForm):
