@@ -66,6 +66,7 @@ local threads = {}
 function setup(thread) table.insert(threads, thread) end
 function init(args) counts = {} end
 function request() return wrk.format("GET", paths[math.random(#paths)]) end
+%(delay)s
 function response(status, headers, body) counts[status] = (counts[status] or 0) + 1 end
 function done(summary, latency, requests)
   local total = {}
@@ -120,6 +121,10 @@ def sample_paths(database_url: str, rng: random.Random) -> dict[str, list[str]]:
     }
 
 
+# Readers read: each connection pauses between pages, so they do not load the server
+# to its limit by themselves (wrk with no pause measures the server's limit, and any
+# second load then slows the first by as much as it adds).
+READER_PAUSE_MS = 50
 CACHED_READS = [
     "/",
     "/regions/",
@@ -153,8 +158,10 @@ def attack(database_url: str, duration: int, connections: int, workdir: str) -> 
             "SELECT id FROM archive_article WHERE status = 'published' AND id % 13 = 0 LIMIT 20000"
         )]  # fmt: skip
     readers = max(1, connections // 2)
-    run_wrk(CACHED_READS, 5, readers, workdir)  # warm: every reader page cached
-    alone = run_wrk(CACHED_READS, duration, readers, workdir)
+    # Warm: every reader page cached in every process (made one at a time, in the
+    # machine's remake slots, a cold home page with its region counts ≈ 1 s each).
+    run_wrk(CACHED_READS, 20, readers, workdir)
+    alone = run_wrk(CACHED_READS, duration, readers, workdir, READER_PAUSE_MS)
     attacker: dict = {}
     thread = threading.Thread(
         target=lambda: attacker.update(
@@ -163,7 +170,7 @@ def attack(database_url: str, duration: int, connections: int, workdir: str) -> 
     )
     thread.start()
     time.sleep(2)  # the attack under way before the readers are measured
-    beside = run_wrk(CACHED_READS, duration, readers, workdir)
+    beside = run_wrk(CACHED_READS, duration, readers, workdir, READER_PAUSE_MS)
     thread.join()
     return {
         "readers_alone": alone,
@@ -197,11 +204,16 @@ def wait_for(url: str, seconds: float = 30) -> None:
     raise SystemExit(f"the server did not answer {url} within {seconds} s")
 
 
-def run_wrk(paths: list[str], duration: int, connections: int, workdir: str) -> dict:
+def run_wrk(
+    paths: list[str], duration: int, connections: int, workdir: str, pause_ms: int = 0
+) -> dict:
+    """wrk on ``paths`` (a random one each request); ``pause_ms``: each connection waits
+    that long between requests (readers who read), else asks again at once."""
     paths_file = Path(workdir) / f"paths-{random.random()}.txt"
     paths_file.write_text("\n".join(paths) + "\n", encoding="utf-8")
-    script = Path(workdir) / "tally.lua"
-    script.write_text(LUA % {"paths": paths_file}, encoding="utf-8")
+    script = Path(workdir) / f"tally-{random.random()}.lua"
+    delay = f"function delay() return {pause_ms} end" if pause_ms else ""
+    script.write_text(LUA % {"paths": paths_file, "delay": delay}, encoding="utf-8")
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
          "-s", str(script), BASE],

@@ -10,14 +10,13 @@ fresh pages.
 The key is the page's path and only the query parameters its view reads (``reads``):
 ``?bust=1``, ``?utm_source=…`` and the like are dropped from the request before the
 view sees it, so they can neither make a new entry nor leak into the page's links.
-Every distinct page a reader asks for is still made once; at most ``REMAKES`` of them
-are made at a time in a process, so a burst of distinct URLs leaves threads for the
-readers of cached pages: a page that finds them all busy waits ``REMAKE_WAIT`` seconds
-at most, then gets a 503 with Retry-After.
+Every distinct page a reader asks for is still made once, in one of a few slots the
+machine's processes share (``archive.caching.slots``), so a burst of distinct URLs
+leaves cores and threads for the readers of cached pages: a page that finds every
+slot busy for ``ARCHIVE_PAGE_REMAKE_WAIT`` seconds gets a 503 with Retry-After.
 """
 
 import hashlib
-import threading
 import time
 from functools import wraps
 
@@ -27,22 +26,26 @@ from django.http import HttpResponse, QueryDict
 
 from archive.caching.counts import next_scheduled_time
 from archive.caching.remaking import remade, still_served
+from archive.caching.slots import Slots
 from archive.models import ContentVersion
 from archive.ops.health import unavailable
 
 # A page past its time is served for this much longer while one request remakes it
 # (``archive.caching.remaking``).
 STALE_SECONDS = 30
-REMAKE_WAIT = 1.0
 
-_remakes = None
+_slots = None
 
 
-def _remake_slots() -> threading.BoundedSemaphore:
-    global _remakes
-    if _remakes is None:
-        _remakes = threading.BoundedSemaphore(settings.ARCHIVE_PAGE_REMAKES)
-    return _remakes
+def remake_slots() -> Slots:
+    global _slots
+    if _slots is None:
+        _slots = Slots(
+            settings.ARCHIVE_PAGE_REMAKE_DIR,
+            settings.ARCHIVE_PAGE_REMAKES,
+            per_process=settings.ARCHIVE_PAGE_REMAKE_THREADS,
+        )
+    return _slots
 
 
 def page_key(url: str) -> str:
@@ -76,19 +79,23 @@ def cached_page(view=None, *, reads: tuple[str, ...] = ()):
         query = request.GET.urlencode()
         url = request.build_absolute_uri(request.path) + (f"?{query}" if query else "")
         key = page_key(url)
+        stale = None
         hit = cache.get(key)
         if hit is not None:
             headers, content, fresh_until, valid_until = hit
-            valid = valid_until is None or time.time() < valid_until
-            if valid and still_served(key, fresh_until, STALE_SECONDS):
-                return HttpResponse(content, headers=headers)
-        slots = _remake_slots()
-        if not slots.acquire(timeout=REMAKE_WAIT):
-            return unavailable()
-        try:
+            if valid_until is None or time.time() < valid_until:
+                stale = HttpResponse(content, headers=headers)
+                if still_served(key, fresh_until, STALE_SECONDS):
+                    return stale
+        # Past its time but of this content version, a page is still right: if no slot
+        # is free at once, readers get it rather than wait behind pages never made.
+        wait = 0 if stale else settings.ARCHIVE_PAGE_REMAKE_WAIT
+        with remake_slots().taken(wait) as slot:
+            if not slot:
+                if stale:
+                    remade(key)  # not remade: the next request tries again
+                return stale or unavailable()
             return _remake(view, request, args, kwargs, key, seconds)
-        finally:
-            slots.release()
 
     return wrapper
 

@@ -1,6 +1,8 @@
 """Settings shared by every environment. Values come from the environment."""
 
+import hashlib
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -179,11 +181,19 @@ ARCHIVE_COUNT_CACHE_SECONDS = env.int("ARCHIVE_COUNT_CACHE_SECONDS", default=600
 # Public pages are cached whole for anonymous readers, keyed by the content
 # version that every write bumps, and never served past a scheduled story's time.
 ARCHIVE_PAGE_CACHE_SECONDS = env.int("ARCHIVE_PAGE_CACHE_SECONDS", default=60)
-# Uncached pages a process makes at once (archive/caching/pages.py): one thread fewer
-# than gunicorn gives it, so readers of cached pages always find one free.
-ARCHIVE_PAGE_REMAKES = env.int(
-    "ARCHIVE_PAGE_REMAKES", default=max(1, env.int("GUNICORN_THREADS", default=4) - 1)
+# Uncached pages made at once on this machine, by all its server processes
+# (archive/caching/slots.py): one core fewer than it has, so readers of cached pages
+# keep one; and requests of one process making or waiting to make one: one thread
+# fewer than gunicorn gives it, so cached pages always find a thread.
+ARCHIVE_PAGE_REMAKES = env.int("ARCHIVE_PAGE_REMAKES", default=max(1, (os.cpu_count() or 2) - 1))
+ARCHIVE_PAGE_REMAKE_THREADS = env.int(
+    "ARCHIVE_PAGE_REMAKE_THREADS", default=max(1, env.int("GUNICORN_THREADS", default=4) - 1)
 )
+_CHECKOUT = hashlib.sha1(str(BASE_DIR).encode()).hexdigest()[:8]  # one set per checkout
+ARCHIVE_PAGE_REMAKE_DIR = env.path(
+    "ARCHIVE_PAGE_REMAKE_DIR", default=Path(tempfile.gettempdir()) / f"xianzhi-remakes-{_CHECKOUT}"
+)
+ARCHIVE_PAGE_REMAKE_WAIT = env.float("ARCHIVE_PAGE_REMAKE_WAIT", default=5.0)
 # With a read replica (DATABASE_REPLICA_URL): public pages read the primary instead
 # while the replica is further behind than this; readers see the archive at most this
 # plus one second old (archive/ops/replica.py).
