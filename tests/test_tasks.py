@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import TaskResultStatus
@@ -108,8 +109,10 @@ def rename(editor_client, contributor, name: str, capture):
 
 
 def test_a_contributor_rename_returns_at_once_and_a_worker_refreshes_search(
-    client, editor_client, django_capture_on_commit_callbacks
+    editor_client, django_capture_on_commit_callbacks, settings, empty_cache
 ):
+    settings.ARCHIVE_PAGE_CACHE_SECONDS = 60  # readers' search pages cached, as in production
+    client = Client()  # a reader, not signed in
     wang = ContributorFactory(name="王晓明")
     bylined(wang, ["乡村振兴见闻", "山区公路通车", "渔港新貌"])
 

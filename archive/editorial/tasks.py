@@ -20,7 +20,7 @@ from django_tasks import TaskResultStatus, task
 from django_tasks.backends.database.models import DBTaskResult
 
 from archive.editorial import derived
-from archive.models import Contributor, RefreshJob, Region
+from archive.models import ContentVersion, Contributor, RefreshJob, Region
 from archive.search import documents
 
 BATCH = documents.BATCH
@@ -91,13 +91,16 @@ def refresh_stories(job_id: int) -> int:
     except Exception as error:
         _mark(job, state=RefreshJob.State.FAILED, error=f"{type(error).__name__}: {error}")
         raise
-    # Stories named since the job was queued count too.
-    _mark(
-        job,
-        state=RefreshJob.State.DONE,
-        total=max(job.total, job.done),
-        finished_at=timezone.now(),
-    )
+    # Stories named since the job was queued count too. Cached search pages were made
+    # from the old documents: they go with the version.
+    with transaction.atomic():
+        _mark(
+            job,
+            state=RefreshJob.State.DONE,
+            total=max(job.total, job.done),
+            finished_at=timezone.now(),
+        )
+        ContentVersion.bump()
     return job.done
 
 
