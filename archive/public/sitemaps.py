@@ -12,7 +12,8 @@ public story once: an index-only scan of article_status_newest_idx on PostgreSQL
 by the index alone, which crawlers fetch rarely. A full page is one range
 query of a few milliseconds, written out from (id, dates) tuples by one string join:
 Django's sitemap view built a model instance, a reverse() and a template context per
-URL (1.5 s for 5,000 under load), and a page anyone can ask for must be cheap to make.
+URL (1.5 s for 5,000 under load; now 0.1–0.17 s at a million stories with the test
+suite running beside it), and a page anyone can ask for must be cheap to make.
 """
 
 from dataclasses import dataclass
@@ -148,12 +149,13 @@ def section(request, section: str):
         return _urlset(root, ((f"{prefix}{slug}/", None) for slug in regions))
     if section != "stories":
         raise Http404("没有这个网站地图。")
-    sitemap = StorySitemap()
+    # Tuples, not model instances: a page is 5,000 rows.
+    rows = StorySitemap().items().values_list("pk", "published_at", "updated_at")
     try:
-        page = sitemap.paginator.page(request.GET.get("p", 1))
+        page = IdRangePaginator(rows, StorySitemap.limit).page(request.GET.get("p", 1))
     except (EmptyPage, PageNotAnInteger) as error:
         raise Http404("没有这一页。") from error
     prefix = reverse("archive:story_detail", args=[1])[:-2]
-    return _urlset(
-        root, ((f"{prefix}{story.pk}/", sitemap.lastmod(story)) for story in page.object_list)
+    return _urlset(  # a scheduled story was last saved before it went public
+        root, ((f"{prefix}{pk}/", max(public, saved)) for pk, public, saved in page.object_list)
     )
