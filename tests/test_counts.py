@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from archive.caching import counts
 from archive.editorial import services
-from archive.models import Article
-from tests.factories import ArticleFactory
+from archive.models import Article, ArticleRegion
+from tests.factories import ArticleFactory, full_story
 from tests.helpers import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +170,20 @@ def test_a_count_that_failed_is_made_by_the_next_request():
         with pytest.raises(ConnectionError):
             counts.cached("total", database_gone)
         assert counts.cached("total", lambda: 3) == 3
+
+
+def test_reverting_a_public_story_to_its_old_county_counts_it_there_at_once(client, region):
+    jiande = region("330182")
+    story = full_story(regions=("330802",), bylines=0, photos=0)
+    services.story_save(story=Article.objects.get(pk=story.pk))  # a history row with its county
+    first = story.history.latest("history_date")
+    assert kecheng_count(client) == 1
+    story = Article.objects.get(pk=story.pk)
+    services.story_save(
+        story=story,
+        save_related=lambda: ArticleRegion.objects.filter(article=story).update(region=jiande),
+    )
+    assert kecheng_count(client) == 0
+    services.story_revert(story=Article.objects.get(pk=story.pk), row=first)
+    assert kecheng_count(client) == 1
+    assert counts.region_story_counts().get(jiande.pk, 0) == 0
