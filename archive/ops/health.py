@@ -79,7 +79,7 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": True})
 
 
-def _database_gone(error: BaseException | None) -> bool:
+def database_gone(error: BaseException | None) -> bool:
     """Whether ``error`` or what caused it is a lost database connection, as Django
     reports it or as the driver raised it (an error surfacing mid-render may come
     unwrapped)."""
@@ -93,7 +93,7 @@ def _database_gone(error: BaseException | None) -> bool:
 def server_error_or_unavailable(request, *args, **kwargs):
     """The 500 handler: a lost database connection is a 503 with Retry-After (the
     pool reconnects by itself), anything else the usual server error page."""
-    if _database_gone(sys.exc_info()[1]):
+    if database_gone(sys.exc_info()[1]):
         breaker.trip()
         return unavailable()
     return server_error(request, *args, **kwargs)

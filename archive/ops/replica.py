@@ -30,7 +30,7 @@ from collections import deque
 from django.conf import settings
 from django.db import DatabaseError, connections
 
-from archive.ops.health import _database_gone
+from archive.ops.health import database_gone
 
 REPLICA = "replica"
 CHECK_SECONDS = 1.0  # how often a process measures the replica's lag, at most
@@ -127,7 +127,7 @@ class ReadReplica:
         """The replica went away during this request: the same view again, from the
         primary (reads only: only GET and HEAD read the replica)."""
         match = request.resolver_match
-        if not (reads_replica() and match and _database_gone(exception)):
+        if not (reads_replica() and match and database_gone(exception)):
             return None
         health.mark_down()
         _reads_replica.set(False)  # reset by __call__'s token at the request's end
