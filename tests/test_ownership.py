@@ -350,6 +350,17 @@ def test_a_reporter_sees_every_photo_listed_but_others_open_read_only(staff):
     assert "删除" not in page(read_only).split('id="content-main"')[1].split("</form>")[0]
 
 
+def test_a_story_shown_read_only_offers_none_of_its_rows_to_edit(staff):
+    """Regions too: a reporter filled them in on another's story, and lost them to a 403."""
+    _, client = staff("jizhe", "记者")
+    others = ArticleFactory(created_by=staff("bieren", "记者")[0], regions=["330802"])
+    shown = page(client.get(change_url(others)))
+    assert "查看 稿件" in shown
+    for name in ("article_regions-0-region", "article_regions-0-is_primary", "_save"):
+        assert f'name="{name}"' not in shown, name
+    assert 'name="article_regions-MAX_NUM_FORMS" value="0"' in shown  # none to add
+
+
 def test_staff_without_a_role_see_no_photo_desk(staff):
     _, client = staff("nobody", None)
     photo = PhotoFactory()

@@ -115,7 +115,9 @@ def test_a_lost_database_is_a_503_with_retry_after_not_a_traceback(client):
     health.breaker.reset()  # the handler, not the breaker, answers each of these
     assert client.get("/driver-down/").status_code == 503
     health.breaker.reset()
-    assert client.get("/bug/").status_code == 500  # other errors stay errors
+    bug = client.get("/bug/")
+    assert bug.status_code == 500  # other errors stay errors, told in Chinese
+    assert "服务器出错了" in bug.content.decode()
     assert health.breaker.open_until is None
 
 

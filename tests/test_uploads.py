@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import ExifTags, Image, ImageCms, ImageFile
 
-from archive.admin.stories import PhotoInline
-from archive.models import Photo, uploads
+from archive.admin.stories import ArticleRegionInline, PhotoInline
+from archive.models import Photo, Region, uploads
 from tests.factories import PhotoFactory, full_story
 from tests.helpers import CHANGELIST, add_inline_row, change_url, form_data, inline_prefix
 
@@ -392,3 +392,26 @@ def test_the_admin_file_picker_offers_only_the_accepted_formats(editor_client):
     response = editor_client.get(reverse("admin:archive_photo_change", args=[photo.pk]))
 
     assert 'accept="image/jpeg,image/png,image/webp"' in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["记者", "编辑"])
+def test_a_new_story_is_saved_with_its_photo_in_one_form(member, role):
+    """The photo's inline asked its story's rule before the story existed (a 500)."""
+    _, client = member("zhang", role)
+    add = reverse("admin:archive_article_add")
+    response = client.get(add)
+    data = form_data(response)
+    data.update(headline="带图的新稿", body="第一段。", status="draft")
+    regions = inline_prefix(response, ArticleRegionInline)
+    data[f"{regions}-0-region"] = str(Region.objects.by_code("330802").pk)
+    data[f"{regions}-0-is_primary"] = "on"
+    photos = inline_prefix(response, PhotoInline)
+    add_inline_row(data, photos, caption="新稿的图说", order=0)
+    data[f"{photos}-0-image"] = upload("new.jpg", encoded(Image.new("RGB", (64, 48), BLUE), "JPEG"))
+    for name, value in (("TOTAL", 0), ("INITIAL", 0), ("MIN_NUM", 0), ("MAX_NUM", 1000)):
+        data[f"{photos}-0-credits-{name}_FORMS"] = str(value)
+
+    assert client.post(add, {**data, "_save": "保存"}).status_code == 302
+    assert list(Photo.objects.values_list("article__headline", "caption")) == [
+        ("带图的新稿", "新稿的图说")
+    ]

@@ -98,6 +98,14 @@ def period_warnings(article: Article) -> list[str]:
     return warnings
 
 
+def _story_of(obj) -> Article | None:
+    """The story of an inline's parent: the story itself, or a photo's (None while the
+    photo, or the story, is not saved yet: the story's add permission decides)."""
+    if isinstance(obj, Photo):
+        return obj.article if obj.article_id else None
+    return obj
+
+
 class StoryRows:
     """An inline of a story's rows (bylines, photos, photo credits), editable where the
     story is: nested_admin, unlike Django's own admin, leaves the inlines of a story
@@ -107,7 +115,7 @@ class StoryRows:
     story's own add permission decides."""
 
     def rows_editable(self, request, obj) -> bool:
-        story = obj.article if isinstance(obj, Photo) else obj
+        story = _story_of(obj)
         return story is None or roles.can_change(request.user, story)
 
     def has_add_permission(self, request, obj=None):
@@ -124,7 +132,7 @@ class PhotoRows(StoryRows):
     """A story's photos and their credits: also the photo rule (roles.can_change_photo)."""
 
     def rows_editable(self, request, obj) -> bool:
-        story = obj.article if isinstance(obj, Photo) else obj
+        story = _story_of(obj)
         return super().rows_editable(request, obj) and roles.can_change_photos_in(
             request.user, story
         )
@@ -172,7 +180,7 @@ class ArticleRegionFormSet(StoryRowsFormSet):
             raise ValidationError("一篇稿件只能有一个主要地区。")
 
 
-class ArticleRegionInline(PreloadedAutocompleteAdmin, nested_admin.NestedTabularInline):
+class ArticleRegionInline(StoryRows, PreloadedAutocompleteAdmin, nested_admin.NestedTabularInline):
     model = ArticleRegion
     formset = ArticleRegionFormSet
     autocomplete_fields = ["region"]

@@ -19,6 +19,7 @@ slot busy for ``ARCHIVE_PAGE_REMAKE_WAIT`` seconds gets a 503 with Retry-After.
 import hashlib
 import time
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -56,9 +57,11 @@ def page_key(url: str) -> str:
 
 
 def _only(query: QueryDict, reads: frozenset[str]) -> QueryDict:
+    """``query`` with only the parameters in ``reads``, in the order the reader gave."""
     kept = QueryDict(mutable=True)
-    for name in sorted(reads & query.keys()):
-        kept.setlist(name, query.getlist(name))
+    for name in query:
+        if name in reads:
+            kept.setlist(name, query.getlist(name))
     kept._mutable = False
     return kept
 
@@ -76,7 +79,8 @@ def cached_page(view=None, *, reads: tuple[str, ...] = ()):
         seconds = settings.ARCHIVE_PAGE_CACHE_SECONDS
         if not seconds or request.method != "GET" or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        query = request.GET.urlencode()
+        # One entry whatever the parameters' order.
+        query = urlencode(sorted((k, v) for k in request.GET for v in request.GET.getlist(k)))
         url = request.build_absolute_uri(request.path) + (f"?{query}" if query else "")
         key = page_key(url)
         stale = None

@@ -454,6 +454,8 @@ class Photo(models.Model):
     def credit_line(self) -> str:
         return credit_line(self.credits.all())
 
+    credit_line.short_description = "署名"  # the photo desk's column
+
     def credit_groups(self) -> list["CreditGroup"]:
         return credit_groups(self.credits.all())
 
