@@ -20,7 +20,8 @@ from django_tasks import TaskResultStatus, task
 from django_tasks.backends.database.models import DBTaskResult
 
 from archive.editorial import derived
-from archive.models import ContentVersion, Contributor, RefreshJob, Region
+from archive.editorial.aftermath import after_write
+from archive.models import Contributor, RefreshJob, Region
 from archive.search import documents
 
 BATCH = documents.BATCH
@@ -100,7 +101,7 @@ def refresh_stories(job_id: int) -> int:
             total=max(job.total, job.done),
             finished_at=timezone.now(),
         )
-        ContentVersion.bump()
+        after_write()  # the one owner of the version: moved, as after a rename
     return job.done
 
 
