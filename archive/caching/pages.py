@@ -26,7 +26,7 @@ from django.core.cache import cache
 from django.http import HttpResponse, QueryDict
 
 from archive.caching.counts import next_scheduled_time
-from archive.caching.remaking import remade, still_served
+from archive.caching.remaking import remade, still_right, still_served
 from archive.caching.slots import Slots
 from archive.models import ContentVersion
 from archive.ops.health import unavailable
@@ -87,7 +87,7 @@ def cached_page(view=None, *, reads: tuple[str, ...] = ()):
         hit = cache.get(key)
         if hit is not None:
             headers, content, fresh_until, valid_until = hit
-            if valid_until is None or time.time() < valid_until:
+            if still_right(valid_until):
                 stale = HttpResponse(content, headers=headers)
                 if still_served(key, fresh_until, STALE_SECONDS):
                     return stale

@@ -30,6 +30,16 @@ def remade(key: str) -> None:
     cache.delete(f"{key}:remaking")
 
 
+def still_right(until: float | None) -> bool:
+    """Whether an entry made valid ``until`` a time (None: no such time) may be served."""
+    return until is None or time.time() < until
+
+
+def _cached_right(key: str):
+    hit = cache.get(key)
+    return hit if hit is not None and still_right(hit[2]) else None
+
+
 def cached(key: str, compute, seconds: int, *, valid_until=None):
     """The value ``compute()`` returns, cached under ``key`` for ``seconds`` and then
     served as long again while one request remakes it; ``seconds`` 0: not cached.
@@ -37,15 +47,11 @@ def cached(key: str, compute, seconds: int, *, valid_until=None):
     scheduled story's time) or None: past it the value is never served, only remade."""
     if not seconds:
         return compute()
-    hit = cache.get(key)
-    if hit is not None and hit[2] is not None and time.time() >= hit[2]:
-        hit = None  # wrong now: made again, as if missing
+    hit = _cached_right(key)  # one wrong now is made again, as if missing
     if hit is None:
         with _MAKING[hash(key) % len(_MAKING)]:
-            hit = cache.get(key)  # made by the thread this one waited for
-            if hit is not None and (hit[2] is None or time.time() < hit[2]):
-                return hit[0]
-            return _make(key, compute, seconds, valid_until)
+            hit = _cached_right(key)  # made by the thread this one waited for
+            return hit[0] if hit is not None else _make(key, compute, seconds, valid_until)
     value, fresh_until, _ = hit
     if still_served(key, fresh_until, seconds):
         return value

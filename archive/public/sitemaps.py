@@ -85,13 +85,6 @@ class StorySitemap(Sitemap):
     def page_numbers(self) -> list[int]:
         return self.paginator.page_numbers()
 
-    def lastmod(self, story):
-        # A scheduled story was last saved before it went public.
-        return max(story.published_at, story.updated_at)
-
-    def get_latest_lastmod(self):
-        return None  # Django's would read every story; the index gives no dates
-
 
 class RegionSitemap(Sitemap):
     def items(self):
