@@ -3,7 +3,7 @@ any two, and a revert that is itself recorded."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -34,6 +34,8 @@ class StoryHistoryViews:
         ]
 
     def _story(self, request, object_id):
+        if not _number(str(object_id)):  # the admin's history URL takes any path
+            raise Http404
         article = get_object_or_404(Article, pk=object_id)
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
@@ -64,7 +66,7 @@ class StoryHistoryViews:
 
     def history_compare_view(self, request, object_id):
         article = self._story(request, object_id)
-        ids = [v for v in (request.GET.get("from", ""), request.GET.get("to", "")) if v.isdigit()]
+        ids = [v for v in (request.GET.get("from", ""), request.GET.get("to", "")) if _number(v)]
         rows = {r.history_id: r for r in Article.history.filter(id=article.pk, history_id__in=ids)}
         if len(ids) != 2 or len(rows) != len(set(ids)):
             messages.error(request, "请选择这篇稿件的两个版本进行比较。")
@@ -83,15 +85,31 @@ class StoryHistoryViews:
         return TemplateResponse(request, "admin/archive/article/story_compare.html", context)
 
     def history_revert_view(self, request, object_id, history_id):
+        """GET: what restoring the version would change, to confirm; POST: restore it."""
         article = self._story(request, object_id)
-        if request.method != "POST" or not self.has_change_permission(request, article):
+        if request.method not in ("GET", "HEAD", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
+        if request.method == "POST" and not self.has_change_permission(request, article):
             raise PermissionDenied
         row = get_object_or_404(Article.history, id=article.pk, history_id=history_id)
+        if request.method == "POST":
+            return self._revert(request, article, row)
+        now = history.current_row(article)
+        context = self._context(
+            request,
+            article,
+            title=f"恢复到第 {row.version} 版：{article}",
+            row=row,
+            changes=history.changes(now, history.current_row(article, restored=row)),
+        )
+        return TemplateResponse(request, "admin/archive/article/story_revert.html", context)
+
+    def _revert(self, request, article, row):
         loaded = request.POST.get("loaded_version", "")
         if loaded != str(article.version):
             self.message_user(
                 request,
-                stale_message(article.pk, int(loaded) if loaded.isdigit() else None),
+                stale_message(article.pk, int(loaded) if _number(loaded) else None),
                 messages.ERROR,
             )
         else:
@@ -100,3 +118,9 @@ class StoryHistoryViews:
                 request, f"已恢复到第 {row.version} 版（作为新版本保存）。", messages.SUCCESS
             )
         return HttpResponseRedirect(reverse("admin:archive_article_history", args=[article.pk]))
+
+
+def _number(value: str) -> bool:
+    """An id or version as a form sends one: ASCII digits ("²".isdigit() too, but not
+    int()), short enough for a bigint column."""
+    return value.isascii() and value.isdigit() and len(value) <= 18

@@ -46,9 +46,7 @@ def stale_message(article_id: int, loaded: int | None):
     """Why a save was refused, with what the other editor changed since ``loaded``."""
     then = history.row_at(article_id, loaded) if loaded else None
     now = history.latest(article_id)
-    who = (
-        f"{now.history_user or '其他人'}（{now.history_date:%Y-%m-%d %H:%M}）" if now else "其他人"
-    )
+    who = f"{now.history_user or '其他人'}（{history.when(now.history_date)}）" if now else "其他人"
     changes = history.changes(then, now) if then and now else []
     items = format_html_join(
         "", "<li>{}：{} → {}</li>", ((c.label, c.before[:80], c.after[:80]) for c in changes)

@@ -8,8 +8,11 @@ version and two rows can be compared, or one restored, without piecing the other
 tables' histories together.
 """
 
+import datetime
 import difflib
 from dataclasses import dataclass
+
+from django.utils import formats, timezone
 
 from archive.models import Article, Credit
 from archive.models.articles import story_history
@@ -115,7 +118,17 @@ def _value(row, field: str) -> str:
     if field == "section_id":
         return str(row.section or "") if row.section_id else ""
     value = getattr(row, field)
+    if isinstance(value, datetime.date):
+        return when(value)
     return "" if value is None else str(value)
+
+
+def when(value: datetime.date) -> str:
+    """A time as the public site shows it (the zh-hans locale's formats, which its
+    templates spell out), in the site's time zone; a date as a date."""
+    if isinstance(value, datetime.datetime):
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    return formats.date_format(value, "DATE_FORMAT")
 
 
 def changes(old, new) -> list[Change]:
@@ -170,3 +183,15 @@ def row_at(article_id: int, version: int):
 
 def latest(article_id: int):
     return Article.history.filter(id=article_id).order_by("-history_date", "-history_id").first()
+
+
+def current_row(article: Article, *, restored=None):
+    """The story as it is now, as an unsaved history row that ``changes`` can compare;
+    with ``restored``, as ``services.story_revert`` would leave it: that row's content,
+    bylines, photos and regions, the publication state as it is."""
+    values = {field: getattr(article, field) for field in COMPARED_FIELDS}
+    parts = snapshot(article)
+    if restored is not None:
+        values.update({field: getattr(restored, field) for field in CONTENT_FIELDS})
+        parts = {key: getattr(restored, key) for key in parts}
+    return Article.history.model(id=article.pk, version=article.version, **values, **parts)
