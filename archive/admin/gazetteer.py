@@ -107,7 +107,7 @@ class PrecessionInline(ReadOnlyInline):
 @admin.register(Region)
 class RegionAdmin(FollowsWrites, admin.ModelAdmin):
     renamed = "region"
-    list_display = ["code", "name", "level", "years", "parent"]
+    list_display = ["code", "name", "kind", "years", "parent"]
     list_display_links = ["code", "name"]
     # Two short lists: never one row per region (6,500) or per parent.
     list_filter = [RegionInUseFilter, "level"]
@@ -122,6 +122,10 @@ class RegionAdmin(FollowsWrites, admin.ModelAdmin):
     @admin.display(description="使用年份", ordering="first_year")
     def years(self, obj):
         return obj.period
+
+    @admin.display(description="类型")
+    def kind(self, obj):
+        return obj.kind
 
     def get_urls(self):
         view = self.admin_site.admin_view(
@@ -148,4 +152,4 @@ class RegionAdmin(FollowsWrites, admin.ModelAdmin):
         # A region's place in the hierarchy (its code) and its years decide which lists
         # include its stories and which stories may name it; names and slugs may be
         # corrected, the rest may not.
-        return ["code", "level", "parent", "first_year", "last_year"] if obj else []
+        return ["code", "level", "kind", "parent", "first_year", "last_year"] if obj else []

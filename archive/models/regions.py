@@ -282,6 +282,30 @@ class Region(models.Model):
         return f"{self.first_year}–{self.last_year or ''}"
 
     @property
+    def kind(self) -> str:
+        """The division's type as a reader names it (区, 县, 县级市, 自治县, 旗, 地级市, 地区,
+        自治州, 盟, 省, 自治区, 直辖市…), told by its level and the end of its name; the
+        level (县级) for a name that ends otherwise."""
+        if self.name in _KIND_BY_NAME:
+            return _KIND_BY_NAME[self.name]
+        for ending, kind in _KIND_BY_ENDING.get(self.level, ()):
+            # A name that is only the ending names a district (工农区 of 鹤岗, 矿区, 郊区).
+            if self.name.endswith(ending) and len(self.name) > len(ending):
+                return kind
+        return self.get_level_display()
+
+    @property
+    def enclosing(self) -> list["Region"]:
+        """The regions containing this one, the province first (浙江省, 衢州市 for 柯城区;
+        湖北省 for 仙桃市, which no city stands between): from the parents already
+        fetched (``select_related("parent__parent")``), else a query each."""
+        found, at = [], self
+        while at.parent_id is not None:
+            at = at.parent
+            found.append(at)
+        return found[::-1]
+
+    @property
     def label(self) -> str:
         """The name with its parent and period, as editors and readers choose it:
         江干区（杭州市，1983–2021）, 柯城区（衢州市，1985–）, 萧山县（杭州市，–1987）,
@@ -321,6 +345,41 @@ class Region(models.Model):
         current = [r for r in found if r.is_current]
         return current[0] if len(current) == 1 else None
 
+
+# Every ending of the gazetteer's names (1980–2025) at each level, an ending before
+# those it ends with (自治县 before 县). A county-level 市 is a 县级市 under a 地区 too
+# (邯郸市 of 邯郸地区, –1983), or directly under its province (仙桃市).
+_KIND_BY_ENDING = {
+    Region.Level.PROVINCE: [
+        ("特别行政区", "特别行政区"),
+        ("自治区", "自治区"),
+        ("省", "省"),
+        ("市", "直辖市"),
+    ],
+    Region.Level.CITY: [
+        ("自治州", "自治州"),
+        ("行政区", "行政区"),  # 海南行政区 (–1988)
+        ("地区", "地区"),
+        ("盟", "盟"),
+        ("市", "地级市"),
+    ],
+    Region.Level.COUNTY: [
+        ("自治县", "自治县"),
+        ("县", "县"),
+        ("自治旗", "自治旗"),
+        ("旗", "旗"),
+        ("市", "县级市"),
+        ("特区", "特区"),  # 六枝特区, 盘县特区, 万山特区
+        ("工农区", "工农区"),  # 金口河工农区 and two more in 四川 (–1993)
+        ("工矿区", "工矿区"),  # 古交工矿区 (–1988)
+        ("区", "区"),  # 市辖区, and the districts named 矿区 (井陉矿区) or 新区 (浦东新区)
+        ("镇", "县级镇"),  # 畹町镇 (–1985)
+        ("群岛", "群岛"),  # 西沙群岛, 南沙群岛
+        ("海域", "群岛"),  # 中沙群岛的岛礁及其海域
+    ],
+}
+# The one 林区: 碑林区, 万柏林区, 西林区, 金林区 and 北林区 are districts.
+_KIND_BY_NAME = {"神农架林区": "林区"}
 
 _SLUG_PLACEHOLDER = "region-slug"
 
