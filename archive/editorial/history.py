@@ -17,6 +17,7 @@ from django.utils import formats, timezone
 from archive.models import Article, Credit
 from archive.models.articles import story_history
 from archive.text import body
+from archive.text.typed import tidy
 
 # What a revert restores: the story's content, not whether or when it is public.
 CONTENT_FIELDS = [
@@ -64,12 +65,21 @@ def snapshot(article: Article) -> dict:
 
 
 def record(article: Article, *, created: bool = False, user=None, reason: str = "") -> None:
-    """Write the story's history row now that its bylines and photos are written too."""
-    if user is not None:
-        article._history_user = user
-    if reason:
-        article._change_reason = reason
-    story_history.create_historical_record(article, "+" if created else "~")
+    """Write the story's history row now that its bylines and photos are written too;
+    none when nothing an editor can compare changed since the last one and no
+    ``reason`` says why it was saved (a form saved unchanged): history lists changes,
+    not saves; a reason is recorded (核对导入提示 changes no content)."""
+    article._snapshot = snapshot(article)  # read once, for the check and the row
+    try:
+        if not (created or reason) and not _differs(latest(article.pk), article):
+            return
+        if user is not None:
+            article._history_user = user
+        if reason:
+            article._change_reason = reason
+        story_history.create_historical_record(article, "+" if created else "~")
+    finally:
+        del article._snapshot
 
 
 def save_without_history(article: Article) -> None:
@@ -84,8 +94,27 @@ def save_without_history(article: Article) -> None:
 def fill_snapshot(sender, instance, history_instance, **kwargs) -> None:
     """``pre_create_historical_record`` receiver: every story row gets its snapshot."""
     if isinstance(instance, Article):
-        for key, value in snapshot(instance).items():
+        taken = getattr(instance, "_snapshot", None) or snapshot(instance)
+        for key, value in taken.items():
             setattr(history_instance, key, value)
+
+
+def _compared(row, field: str):
+    """A field of a story or of its history row as compared: text tidied, so rows from
+    before input was tidied (CRLF from browsers) equal the same text tidied."""
+    value = getattr(row, field)
+    if isinstance(value, datetime.datetime):  # to the minute, as the admin's form keeps it
+        return value.replace(second=0, microsecond=0)
+    return tidy(value) if isinstance(value, str) else value
+
+
+def _differs(row, article: Article) -> bool:
+    """Whether ``article`` (its ``_snapshot`` taken) differs from history row ``row``."""
+    if row is None:
+        return True
+    if any(_compared(row, field) != _compared(article, field) for field in COMPARED_FIELDS):
+        return True
+    return any(getattr(row, key) != value for key, value in article._snapshot.items())
 
 
 @dataclass
@@ -117,7 +146,7 @@ def _regions(regions) -> str:
 def _value(row, field: str) -> str:
     if field == "section_id":
         return str(row.section or "") if row.section_id else ""
-    value = getattr(row, field)
+    value = _compared(row, field)
     if isinstance(value, datetime.date):
         return when(value)
     return "" if value is None else str(value)

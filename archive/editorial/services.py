@@ -27,7 +27,7 @@ from archive.models import (
     RegionName,
     Section,
 )
-from archive.models.articles import FIRST_PAGE, LAST_PAGE
+from archive.models.articles import FIRST_PAGE, LAST_PAGE, credit_line
 from archive.models.regions import home_province_code
 from archive.text import body as body_text
 
@@ -84,6 +84,13 @@ def _written_story(
     (name, role) or (name, kind, role); each photo a dict with ``caption``, optional
     ``alt_text`` and ``credits`` as (name, kind, role).
     """
+    bylines, photos = _photo_roles_onto_photos(list(bylines), [dict(p) for p in photos])
+    if not byline and any(credit[-1] in Credit.PHOTO_ROLES for credit in bylines):
+        # No photo to credit "项晨 摄" on: the printed wording keeps it.
+        byline = credit_line(
+            Credit(contributor=Contributor(name=credit[0]), role=credit[-1]) for credit in bylines
+        )
+    bylines = [credit for credit in bylines if credit[-1] not in Credit.PHOTO_ROLES]
     section = Section.objects.get_or_create(name=section_name)[0] if section_name else None
     article = Article(
         headline=headline,
@@ -141,6 +148,21 @@ def _written_story(
             for i, (name, kind, role) in enumerate(spec.get("credits", ()))
         )
     return article
+
+
+def _photo_roles_onto_photos(bylines: list, photos: list[dict]) -> tuple[list, list[dict]]:
+    """A printed byline may name the photographer ("李丽/文 项晨/摄"); a photo role is
+    credited on photos, so each such name goes onto every photo of the story that does
+    not credit it yet, and off the byline. With no photo, it stays in ``bylines``."""
+    if not photos:
+        return bylines, photos
+    for credit in [c for c in bylines if c[-1] in Credit.PHOTO_ROLES]:
+        name, kind = credit[0], credit[1] if len(credit) == 3 else Contributor.Kind.PERSON
+        for photo in photos:
+            credits = list(photo.get("credits", ()))
+            if all(c[0] != name for c in credits):
+                photo["credits"] = [*credits, (name, kind, credit[-1])]
+    return [c for c in bylines if c[-1] not in Credit.PHOTO_ROLES], photos
 
 
 @transaction.atomic
@@ -255,8 +277,8 @@ def _locked(articles, versions: dict[int, int] | None) -> list[Article]:
 def _transition(locked: list[Article], status: str, *, user, reason: str, at=None) -> int:
     for article in locked:
         article.status = status
-        if at is not None and article.published_at is None:
-            article.published_at = at
+        if status == Article.Status.PUBLISHED and article.published_at is None:
+            article.published_at = at or article.default_published_at()
         history.save_without_history(article)  # bumps the story's version
     after_write(locked, user=user, reason=reason)
     return len(locked)
@@ -266,14 +288,14 @@ def _transition(locked: list[Article], status: str, *, user, reason: str, at=Non
 def stories_publish(
     *, stories, at: datetime.datetime | None = None, user=None, versions=None
 ) -> int:
-    """Publish the given stories; those without a publication time get ``at`` (now).
+    """Publish the given stories; those without a publication time get ``at``, else
+    their default (``Article.default_published_at``: a printed story its print day).
 
     A story whose publication time lies in the future stays scheduled until then.
     Each change is a history row, and bumps the version (open forms become stale).
     """
     roles.require(roles.can_publish(user), roles.NOT_PUBLISHER)
     locked = [a for a in _locked(stories, versions) if a.status != Article.Status.PUBLISHED]
-    at = at or timezone.now()
     return _transition(locked, Article.Status.PUBLISHED, user=user, reason="发布", at=at)
 
 

@@ -1,8 +1,10 @@
+import datetime
 import functools
 import operator
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Value
@@ -14,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from archive.text import body, pinyin
 
 from .contributors import Contributor
+from .fields import TidyCharField, TidyTextField
 from .listings import StoryListing
 from .regions import Region
 from .search import indexed_match_count, indexed_matches
@@ -31,7 +34,7 @@ class SectionQuerySet(models.QuerySet):
 class Section(models.Model):
     """A column of the paper (栏目), e.g. 经济大省挑大梁."""
 
-    name = models.CharField("栏目名称", max_length=100, unique=True)
+    name = TidyCharField("栏目名称", max_length=100, unique=True)
     slug = models.SlugField(
         "拼音标识",
         max_length=200,
@@ -39,7 +42,7 @@ class Section(models.Model):
         blank=True,
         help_text="留空则按拼音自动生成。",
     )
-    description = models.TextField("简介", blank=True)
+    description = TidyTextField("简介", blank=True)
 
     objects = SectionQuerySet.as_manager()
 
@@ -236,15 +239,15 @@ class Article(models.Model):
         IMPORT = "import", "版面导入"
         SYNTHETIC = "synthetic", "合成数据"
 
-    kicker = models.CharField("引题", max_length=200, blank=True)
-    headline = models.CharField("主标题", max_length=200)
-    subtitle = models.CharField("副标题", max_length=200, blank=True)
-    lede = models.TextField("导语", blank=True)
-    body = models.TextField(
+    kicker = TidyCharField("引题", max_length=200, blank=True)
+    headline = TidyCharField("主标题", max_length=200)
+    subtitle = TidyCharField("副标题", max_length=200, blank=True)
+    lede = TidyTextField("导语", blank=True)
+    body = TidyTextField(
         "正文",
         help_text="每段一行，段落之间可以空行；小标题单独一行，以“## ”开头。",
     )
-    byline = models.CharField(
+    byline = TidyCharField(
         "署名（覆盖）",
         max_length=200,
         blank=True,
@@ -267,13 +270,14 @@ class Article(models.Model):
         "发布时间",
         null=True,
         blank=True,
-        help_text="晚于现在则为定时发布，到时自动公开。",
+        help_text="晚于现在则为定时发布，到时自动公开。发布时留空：有见报日期的取见报日"
+        "早晨（默认 6 点），否则取发布那一刻。",
     )
     edition_date = models.DateField("见报日期", null=True, blank=True)
     page_number = models.PositiveSmallIntegerField(
         "版次", null=True, blank=True, validators=PAGE_NUMBER_VALIDATORS
     )
-    page_name = models.CharField("版名", max_length=100, blank=True)
+    page_name = TidyCharField("版名", max_length=100, blank=True)
     origin = models.CharField(
         "来源", max_length=20, choices=Origin.choices, default=Origin.EDITOR, editable=False
     )
@@ -340,13 +344,23 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+            self.published_at = self.default_published_at()
         if self.pk:
             self.version += 1
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("archive:story_detail", args=[self.pk])
+
+    def default_published_at(self) -> datetime.datetime:
+        """When the story goes public if published with no time of its own: a printed
+        story at ``ARCHIVE_EDITION_HOUR`` of its print day, local time (a day ahead is
+        scheduled until then), so lists and feeds place it where the paper did; any
+        other story now."""
+        if self.edition_date is None:
+            return timezone.now().replace(second=0, microsecond=0)  # as forms show it
+        hour = datetime.time(settings.ARCHIVE_EDITION_HOUR)
+        return timezone.make_aware(datetime.datetime.combine(self.edition_date, hour))
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -369,6 +383,16 @@ class Article(models.Model):
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
             and self.published_at <= timezone.now()
+        )
+
+    @property
+    def published_on_print_day(self) -> bool:
+        """Published on the day it was printed (by default, ``default_published_at``):
+        readers see its print date alone, not a publication time as well."""
+        return bool(
+            self.edition_date
+            and self.published_at
+            and timezone.localdate(self.published_at) == self.edition_date
         )
 
     def body_blocks(self):
@@ -429,8 +453,8 @@ class Photo(models.Model):
         validators=[validate_photo],
         help_text="JPEG、PNG 或 WebP；上传时自动转正，并去除拍摄信息（EXIF、GPS 位置）。",
     )
-    caption = models.TextField("图片说明", blank=True)
-    alt_text = models.CharField(
+    caption = TidyTextField("图片说明", blank=True)
+    alt_text = TidyCharField(
         "替代文字", max_length=200, blank=True, help_text="为看不到图片的读者描述画面。"
     )
     order = models.PositiveSmallIntegerField("顺序", default=0)
@@ -504,6 +528,13 @@ class Credit(models.Model):
     role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.WRITER)
     order = models.PositiveSmallIntegerField("顺序", default=0)
 
+    # A story is written (and edited, translated) by its byline; a photo is taken or
+    # supplied. A printed byline's "项晨 摄" belongs on the story's photos.
+    BYLINE_ROLES = (Role.WRITER, Role.CORRESPONDENT, Role.EDITOR, Role.TRANSLATOR)
+    PHOTO_ROLES = (Role.PHOTOGRAPHER, Role.COURTESY)
+    NOT_A_BYLINE_ROLE = "稿件署名的角色只能是文字、通讯员、编辑或翻译；摄影和图片提供请署在图片上。"
+    NOT_A_PHOTO_ROLE = "图片署名的角色只能是摄影或图片提供。"
+
     objects = CreditQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -524,6 +555,13 @@ class Credit(models.Model):
 
     def __str__(self):
         return f"{self.contributor.name}（{self.get_role_display()}）"
+
+    def clean(self):
+        # A row whose story or photo is not saved yet is checked by its form's choices.
+        if self.photo_id is not None and self.role not in self.PHOTO_ROLES:
+            raise ValidationError({"role": self.NOT_A_PHOTO_ROLE})
+        if self.article_id is not None and self.role not in self.BYLINE_ROLES:
+            raise ValidationError({"role": self.NOT_A_BYLINE_ROLE})
 
 
 # How each role reads in print: "许军 摄", "通讯员 李四", "（图片由…提供）".

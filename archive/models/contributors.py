@@ -6,6 +6,7 @@ from simple_history.models import HistoricalRecords
 from archive.text import pinyin
 from archive.text.folding import fold
 
+from .fields import TidyCharField
 from .listings import StoryListing
 from .slugs import unique_slug
 from .visibility import public
@@ -47,9 +48,9 @@ class Contributor(models.Model):
         PERSON = "person", "个人"
         ORGANISATION = "organisation", "机构"
 
-    name = models.CharField("姓名/名称", max_length=100)
+    name = TidyCharField("姓名/名称", max_length=100)
     kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.PERSON)
-    description = models.CharField(
+    description = TidyCharField(
         "说明",
         max_length=200,
         blank=True,

@@ -175,6 +175,9 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 
 # Stories per page on public lists.
 ARCHIVE_PAGE_SIZE = 20
+# A printed story published with no time of its own goes public at this hour (local
+# time) of its print day: when a morning paper reaches its readers.
+ARCHIVE_EDITION_HOUR = env.int("ARCHIVE_EDITION_HOUR", default=6)
 # How long reader-facing counts (stories per region, total) are kept when no write
 # changes them (a write that does remakes them at once: archive/caching/counts.py).
 ARCHIVE_COUNT_CACHE_SECONDS = env.int("ARCHIVE_COUNT_CACHE_SECONDS", default=600)
