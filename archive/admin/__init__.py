@@ -1,7 +1,8 @@
 """The editors' admin, one module per editor task: ``stories`` (list and form, with
 ``publishing`` actions and ``history`` views), ``photos`` (the photo desk),
-``contributors``, ``sections``, ``gazetteer`` and ``page_import``; beside them the
-list ``filters``, form ``widgets``, the ``stale`` form guard and ``index_search``.
+``contributors``, ``sections``, ``gazetteer``, ``page_import`` and ``accounts`` (users
+and roles); beside them the list ``filters``, form ``widgets``, the ``stale`` form
+guard, ``index_search``, and how values and deletions read (``display``, ``deletion``).
 
 Every write an editor makes goes through ``archive.editorial``: the services for
 writes that span models (and check the editor's role themselves), ``after_write``
@@ -9,6 +10,7 @@ for the rest. Importing this package registers every screen.
 """
 
 from archive.admin import (  # noqa: F401  (each module registers its ModelAdmin)
+    accounts,
     contributors,
     gazetteer,
     page_import,

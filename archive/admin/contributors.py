@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from archive.admin.deletion import ListsWhatEditorsKnow
 from archive.admin.jobs import announce
 from archive.admin.writes import FollowsWrites
 from archive.editorial import roles, services
@@ -22,7 +23,7 @@ def newest_stories(listed):
 
 
 @admin.register(Contributor)
-class ContributorAdmin(FollowsWrites, admin.ModelAdmin):
+class ContributorAdmin(ListsWhatEditorsKnow, FollowsWrites, admin.ModelAdmin):
     renamed = "contributor"
     actions = ["merge"]
     list_display = ["name", "kind", "description", "slug"]

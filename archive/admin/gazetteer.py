@@ -11,6 +11,7 @@ from django.db.models import F
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from archive.admin.display import yes_no
 from archive.admin.filters import RegionInUseFilter
 from archive.admin.writes import FollowsWrites
 from archive.models import Region, RegionName, RegionSuccession
@@ -40,6 +41,7 @@ class ReadOnlyInline(admin.TabularInline):
 
     extra = 0
     can_delete = False
+    partial_shown = yes_no("partial", "部分划出")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -73,8 +75,8 @@ class SuccessionInline(ReadOnlyInline):
 
     model = RegionSuccession
     fk_name = "predecessor"
-    fields = ["year", "successor_link", "partial", "document", "document_date"]
-    readonly_fields = ["successor_link"]
+    fields = ["year", "successor_link", "partial_shown", "document", "document_date"]
+    readonly_fields = ["successor_link", "partial_shown"]
     verbose_name = "沿革"
     verbose_name_plural = "沿革：辖区划归"
 
@@ -91,8 +93,8 @@ class PrecessionInline(ReadOnlyInline):
 
     model = RegionSuccession
     fk_name = "successor"
-    fields = ["year", "predecessor_link", "partial", "document", "document_date"]
-    readonly_fields = ["predecessor_link"]
+    fields = ["year", "predecessor_link", "partial_shown", "document", "document_date"]
+    readonly_fields = ["predecessor_link", "partial_shown"]
     verbose_name = "沿革"
     verbose_name_plural = "沿革：辖区来自"
 

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
+from archive.admin.deletion import ListsWhatEditorsKnow
 from archive.editorial import tasks
 from archive.models import RefreshJob
 
@@ -21,7 +22,7 @@ def announce(request, job: RefreshJob | None) -> None:
 
 
 @admin.register(RefreshJob)
-class RefreshJobAdmin(admin.ModelAdmin):
+class RefreshJobAdmin(ListsWhatEditorsKnow, admin.ModelAdmin):
     list_display = ["description", "state", "progress", "created_by", "created_at", "ended"]
     list_filter = ["state"]
     actions = ["requeue"]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from archive.admin.deletion import ListsWhatEditorsKnow
 from archive.editorial import services
 from archive.ingest import source
 from archive.ingest.page import Photo, Story
@@ -113,7 +114,7 @@ def warnings_html(warnings: dict):
 
 
 @admin.register(PageImport)
-class PageImportAdmin(admin.ModelAdmin):
+class PageImportAdmin(ListsWhatEditorsKnow, admin.ModelAdmin):
     list_display = ["__str__", "edition_date", "page_number", "story_links", "created_by"]
     list_select_related = ["created_by"]
     fields = [

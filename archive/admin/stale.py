@@ -14,7 +14,9 @@ class StaleGuardForm(forms.ModelForm):
     if someone saved the story since, saying what they changed. The row stays locked
     from this check to the save (the admin's change view is one transaction)."""
 
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded_version = forms.IntegerField(
+        label="打开时的版本", widget=forms.HiddenInput, required=False
+    )
 
     def story(self) -> Article | None:
         return self.instance if self.instance.pk else None

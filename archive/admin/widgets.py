@@ -8,9 +8,11 @@ with its rows.
 """
 
 from django import forms
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AdminFileWidget, AutocompleteSelect
 from django.db import models
+from django.utils.html import escape
 
+from archive.admin.display import full_width_colons
 from archive.models import Region, uploads
 
 
@@ -79,5 +81,16 @@ class PreloadedAutocompleteAdmin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class PhotoFileInput(AdminFileWidget):
+    """The admin's file input, its "目前：" and "修改：" with the colon of Chinese text:
+    Django's template writes an ASCII colon after each."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        return full_width_colons(html, [escape(self.initial_text), escape(self.input_text)])
+
+
 # The upload's own messages (format, size, pixels) next to the field, not Django's generic one.
-PHOTO_UPLOAD = {models.ImageField: {"form_class": uploads.PhotoUploadField}}
+PHOTO_UPLOAD = {
+    models.ImageField: {"form_class": uploads.PhotoUploadField, "widget": PhotoFileInput}
+}
