@@ -64,6 +64,7 @@ def test_a_story_form_saved_unchanged_records_no_new_version(editor_client):
     data = as_a_browser_sends(form_data(editor_client.get(change_url(story))))
     response = editor_client.post(change_url(story), {**data, "_continue": "1"}, follow=True)
     assert "内容没有变化，未保存新版本。" in visible_text(response)
+    assert "成功修改" not in visible_text(response)
     story.refresh_from_db()
     assert (Article.history.filter(id=story.pk).count(), story.version) == (rows, version)
     assert "\r" not in story.body
