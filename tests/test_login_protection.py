@@ -261,3 +261,31 @@ def test_the_admin_refuses_to_set_a_weak_password(bianji, staff):
     assert response.status_code == 302
     zhubian.refresh_from_db()
     assert zhubian.check_password("qiantang-tide-lantern-42")
+
+
+def test_a_member_of_the_administrators_role_unlocks_an_editor_in_chinese(staff):
+    from django.contrib.auth.models import Group
+
+    staff("bianji")
+    fail("bianji", settings.AXES_FAILURE_LIMIT, REMOTE_ADDR=OFFICE)
+    chief = staff("zhubian")
+    chief.is_superuser = False
+    chief.save()
+    chief.groups.add(Group.objects.get(name="管理员"))
+    admin, _ = log_in(chief.username, PASSWORD, REMOTE_ADDR=HOME)
+    attempts = reverse("admin:axes_accessattempt_changelist")
+
+    page = admin.get(attempts, {"q": "bianji"})
+    assert page.status_code == 200
+    assert "已锁定" in page.content.decode()
+    listed = page.context["cl"].result_list
+    confirm = admin.post(
+        attempts, {"action": "delete_selected", "_selected_action": [a.pk for a in listed]}
+    )
+    assert "bianji" in confirm.content.decode() and "的登录尝试" in confirm.content.decode()
+    admin.post(
+        attempts,
+        {"action": "delete_selected", "_selected_action": [a.pk for a in listed], "post": "yes"},
+        REMOTE_ADDR=HOME,
+    )
+    assert_logs_in("bianji", REMOTE_ADDR=OFFICE)

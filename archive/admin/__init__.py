@@ -1,8 +1,9 @@
 """The editors' admin, one module per editor task: ``stories`` (list and form, with
 ``publishing`` actions and ``history`` views), ``photos`` (the photo desk),
-``contributors``, ``sections``, ``gazetteer``, ``page_import`` and ``accounts`` (users
-and roles); beside them the list ``filters``, form ``widgets``, the ``stale`` form
-guard, ``index_search``, and how values and deletions read (``display``, ``deletion``).
+``contributors``, ``sections``, ``gazetteer``, ``page_import``, ``accounts`` (users
+and roles) and ``login_protection`` (unlocking an editor); beside them the list
+``filters``, form ``widgets``, the ``stale`` form guard, ``index_search``, and how
+values and deletions read (``display``, ``deletion``).
 
 Every write an editor makes goes through ``archive.editorial``: the services for
 writes that span models (and check the editor's role themselves), ``after_write``
@@ -13,6 +14,7 @@ from archive.admin import (  # noqa: F401  (each module registers its ModelAdmin
     accounts,
     contributors,
     gazetteer,
+    login_protection,
     page_import,
     photos,
     sections,

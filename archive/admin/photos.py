@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from archive.admin import index_search
+from archive.admin.credits import PhotoCreditForm
 from archive.admin.deletion import ListsWhatEditorsKnow
 from archive.admin.stale import StaleGuardForm
 from archive.admin.widgets import PHOTO_UPLOAD, PreloadedAutocompleteAdmin
@@ -31,6 +32,7 @@ class PhotoForm(StaleGuardForm):
 class PhotoCreditsInline(PreloadedAutocompleteAdmin, admin.TabularInline):
     model = Credit
     fk_name = "photo"
+    form = PhotoCreditForm
     fields = ["contributor", "role", "order"]
     autocomplete_fields = ["contributor"]
     extra = 0

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from .articles import PAGE_NUMBER_VALIDATORS
 
@@ -43,6 +44,8 @@ class PageImport(models.Model):
 
     def __str__(self):
         label = self.banner or "版面"
-        when = f"{self.edition_date:%Y-%m-%d} " if self.edition_date else ""
+        # Dates as the site shows them (``DATE_FORMAT``, ``DATETIME_FORMAT`` of zh-hans).
+        when = f"{date_format(self.edition_date)} " if self.edition_date else ""
         page = f"第{self.page_number}版 " if self.page_number else ""
-        return f"{when}{page}{label}（{timezone.localtime(self.created_at):%Y-%m-%d %H:%M} 导入）"
+        imported = date_format(timezone.localtime(self.created_at), "DATETIME_FORMAT")
+        return f"{when}{page}{label}（{imported} 导入）"

@@ -49,6 +49,7 @@ class StoryListing(models.Model):
     objects = StoryListingQuerySet.as_manager()
 
     class Meta:
+        verbose_name = verbose_name_plural = "列表索引"
         constraints = [
             models.UniqueConstraint(
                 fields=["article", "facet", "subject_id"], name="listing_once_per_subject"

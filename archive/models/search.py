@@ -56,8 +56,11 @@ class SearchDocument(models.Model):
     document = models.TextField()
     title_length = models.PositiveIntegerField()
 
+    class Meta:
+        verbose_name = verbose_name_plural = "检索文档"
+
     def __str__(self):
-        return f"Search document of {self.article_id}"
+        return f"第 {self.article_id} 篇稿件的检索文档"
 
 
 class SearchTokens(models.Model):
@@ -86,5 +89,8 @@ class SearchTokens(models.Model):
         GinIndex(fields=["title_vector"], name="search_title_gin"),
     ]
 
+    class Meta:
+        verbose_name = verbose_name_plural = "检索词元"
+
     def __str__(self):
-        return f"Search tokens of {self.article_id}"
+        return f"第 {self.article_id} 篇稿件的检索词元"

@@ -27,7 +27,7 @@ INSTALLED_APPS = [
     "django_filters",
     "nested_admin",
     "simple_history",
-    "axes",
+    "archive.apps.LoginProtectionConfig",  # django-axes, named in Chinese
     "rest_framework",
     "drf_spectacular",
     "django_tasks",
