@@ -29,7 +29,7 @@ COUNTY_LINK = re.compile(
 
 def map_links(html: str) -> dict[str, dict]:
     """The map's county links by code: href, CSS classes, title, whether aria-current."""
-    svg = html[html.index('<svg class="county-map-svg"') : html.index("</svg>")]
+    svg = html[html.index('<svg class="county-map-svg') : html.index("</svg>")]
     return {
         m["code"]: {
             "href": m["href"],
@@ -205,3 +205,69 @@ def test_names_from_the_database_are_escaped_on_the_map_and_in_the_list(client):
     assert "<script>alert" not in html
     assert map_links(html)["330802"]["title"].startswith("柯城&lt;script&gt;")
     assert "柯城&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;区</a>" in text_list(html)
+
+
+# --- zoomed to the city ------------------------------------------------------------------
+
+
+def view_box(html: str) -> list[float]:
+    return [
+        float(n)
+        for n in re.search(r'<svg class="county-map-svg[^"]*" viewBox="([^"]+)"', html)[1].split()
+    ]
+
+
+def written_names(html: str) -> list[str]:
+    names = re.search(r'<g class="names" aria-hidden="true">(.*?)</g>', html, re.S)
+    return re.findall(r"<text [^>]*>([^<]+)</text>", names[1]) if names else []
+
+
+def inside(outer: list[float], outline: maps.Outline) -> bool:
+    left, top, width, height = outer
+    return (
+        left <= outline.left
+        and top <= outline.top
+        and outline.right <= left + width
+        and outline.bottom <= top + height
+    )
+
+
+@pytest.mark.parametrize("city", ["330100", "330800", "331100"])
+def test_a_city_page_zooms_to_its_counties_and_names_them(client, city):
+    region = Region.objects.by_code(city)
+    html = page(client, region.get_absolute_url())
+    view, whole = view_box(html), maps.shapes()["viewBox"]
+    counties = [c for c in region.children.current() if c.code in maps.outlines()]
+    assert all(inside(view, maps.outlines()[c.code]) for c in counties)
+    assert view[2] * view[3] < whole[2] * whole[3] / 2  # at least twice as close
+    names = written_names(html)
+    assert names and len(names) == len(set(names))
+    # Its own counties that are not tiny are named on the map; a name never overflows.
+    big = [c for c in counties if maps.outlines()[c.code].width > view[2] / 5]
+    assert {c.name for c in big} <= set(names)
+    assert f"{region.name}及周边" in html
+
+
+def test_a_county_page_shows_its_city_around_it(client):
+    html = page(client, reverse("archive:region_detail", args=["kecheng"]))
+    city = page(client, reverse("archive:region_detail", args=["quzhou"]))
+    assert view_box(html) == view_box(city)
+    assert map_links(html)["330802"]["current"]
+
+
+def test_the_province_map_is_whole_with_no_names_written(client):
+    for url in (
+        reverse("archive:region_list"),
+        reverse("archive:region_detail", args=["zhejiang"]),
+    ):
+        html = page(client, url)
+        assert view_box(html) == [float(n) for n in maps.shapes()["viewBox"]]
+        assert written_names(html) == []
+
+
+def test_outlines_read_the_drawn_paths():
+    # 330102 (上城区) is drawn as "M399 177l0 5-2 0…": its box holds that first point.
+    outline = maps.outlines()["330102"]
+    assert outline.left <= 399 <= outline.right and outline.top <= 177 <= outline.bottom
+    assert 0 < outline.width < 60 and 0 < outline.height < 60
+    assert outline.left <= outline.x <= outline.right
