@@ -13,6 +13,7 @@ for the rest. Importing this package registers every screen.
 from archive.admin import (  # noqa: F401  (each module registers its ModelAdmin)
     accounts,
     contributors,
+    edition_pages,
     gazetteer,
     login_protection,
     page_import,

@@ -11,6 +11,10 @@ from pathlib import Path
 
 PAGE = Path(__file__).with_name("page.txt")
 EDITION_DATE = datetime.date(2025, 1, 24)
+# Nor does it print its 版次: the demo files it as page 1, so a newcomer sees the page
+# viewer (its image is drawn from the text, ``page_image``). The banner is the page's.
+PAGE_NUMBER = 1
+BANNER = "经济大省挑大梁"
 PUBLISHED_AT = datetime.datetime(
     2025, 1, 24, 6, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8))
 )

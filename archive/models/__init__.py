@@ -1,5 +1,6 @@
 from .articles import Article, ArticleRegion, Credit, Photo, Section
 from .contributors import Contributor
+from .edition_pages import EditionPage, StoryArea
 from .imports import PageImport
 from .jobs import RefreshJob
 from .listings import StoryListing
@@ -13,6 +14,7 @@ __all__ = [
     "ContentVersion",
     "Contributor",
     "Credit",
+    "EditionPage",
     "PageImport",
     "Photo",
     "RefreshJob",
@@ -22,5 +24,6 @@ __all__ = [
     "SearchDocument",
     "SearchTokens",
     "Section",
+    "StoryArea",
     "StoryListing",
 ]

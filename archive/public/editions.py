@@ -16,6 +16,7 @@ from django.shortcuts import render
 from archive.caching import remaking
 from archive.caching.pages import cached_page
 from archive.models import ContentVersion
+from archive.public.page_images import page_image
 from archive.public.print_edition import (
     MAX_PAGE,
     Page,
@@ -96,6 +97,7 @@ def edition_page(request, day: datetime.date, page: int):
         {
             "day": day,
             "page": pages[at],
+            "image": page_image(day, page),
             "pages": pages,
             "stories": stories,
             "previous_page": pages[at - 1] if at > 0 else None,

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from archive.caching.pages import cached_page
-from archive.public import converters, editions, feeds, views
+from archive.public import converters, editions, feeds, page_images, views
 
 register_converter(converters.DayConverter, "edition_day")
 register_converter(converters.MonthConverter, "edition_month")
@@ -28,4 +28,10 @@ urlpatterns = [
     path("editions/<edition_month:month>/", editions.edition_calendar, name="edition_month"),
     path("editions/<edition_day:day>/", editions.edition_day, name="edition_day"),
     path("editions/<edition_day:day>/<int:page>/", editions.edition_page, name="edition_page"),
+    path("editions/<edition_day:day>/pdf/", page_images.edition_day_pdf, name="edition_day_pdf"),
+    path(
+        "editions/<edition_day:day>/<int:page>/pdf/",
+        page_images.edition_page_pdf,
+        name="edition_page_pdf",
+    ),
 ]

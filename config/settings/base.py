@@ -208,6 +208,10 @@ ARCHIVE_REPLICA_MAX_LAG_SECONDS = env.float("ARCHIVE_REPLICA_MAX_LAG_SECONDS", d
 # Pillow itself refuses images over about 179 megapixels whatever the setting.
 ARCHIVE_MAX_UPLOAD_BYTES = env.int("ARCHIVE_MAX_UPLOAD_BYTES", default=15 * 1024 * 1024)
 ARCHIVE_MAX_UPLOAD_PIXELS = env.int("ARCHIVE_MAX_UPLOAD_PIXELS", default=40_000_000)
+# Page scans (archive/models/page_scans.py, docs/page-images.md): a broadsheet page at
+# 300 dpi is about 26 megapixels; a PDF page is rendered within the pixel limit.
+ARCHIVE_MAX_PAGE_SCAN_BYTES = env.int("ARCHIVE_MAX_PAGE_SCAN_BYTES", default=40 * 1024 * 1024)
+ARCHIVE_MAX_PAGE_SCAN_PIXELS = env.int("ARCHIVE_MAX_PAGE_SCAN_PIXELS", default=60_000_000)
 
 # The read API (archive/api/, README "API"): public, read-only JSON for anonymous
 # readers, so no authentication, sessions or CSRF; every client is throttled by address.
