@@ -1,4 +1,5 @@
-"""The print edition: calendar → a date's pages → one page, and a story's place in it."""
+"""The print edition: a date's pages → one page, and a story's place in it (the calendar
+is tests/test_edition_calendar.py)."""
 
 import datetime
 import re
@@ -36,7 +37,7 @@ def hrefs(html: str, rel: str) -> list[str]:
     return re.findall(rf'<a rel="{rel}" href="([^"]+)"', html)
 
 
-# The calendar
+# The addresses
 
 
 def test_urls_read_as_dates():
@@ -45,103 +46,15 @@ def test_urls_read_as_dates():
     assert month_url(DAY) == "/editions/2025-01/"
 
 
-def test_calendar_lists_only_dates_with_public_stories(client):
-    printed(headline="柯城共富工坊开工")
-    printed(page=2)
-    for offset, hidden in enumerate(HIDDEN.values(), start=1):
-        printed(day=DAY + datetime.timedelta(days=offset), **hidden)
-    ArticleFactory(edition_date=None)  # online only: in no edition
-
-    response = client.get(reverse("archive:edition_calendar"))
-
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert re.findall(r'href="/editions/(\d{4}-\d\d-\d\d)/"', html) == ["2025-01-24"]
-    assert response.context["month"].days == [(DAY, 2)]
-    assert "2 篇" in html
-    assert '<h2 id="month-title">2025年1月</h2>' in html
-    assert "星期五" in html  # 2025-01-24 was a Friday
-
-
-def test_hidden_stories_create_no_day_even_alone_in_a_month(client):
-    for hidden in HIDDEN.values():
-        printed(day=datetime.date(2025, 3, 1), **hidden)
-    assert client.get(month_url(datetime.date(2025, 3, 1))).status_code == 404
-    response = client.get(reverse("archive:edition_calendar"))
-    assert response.status_code == 200
-    assert response.context["month"] is None
-    assert "还没有见报的报道" in response.content.decode()
-
-
-def test_calendar_opens_on_the_newest_month_and_links_months_that_have_editions(client):
-    printed(day=datetime.date(2023, 6, 2))
-    printed(day=datetime.date(2024, 11, 30))
-    printed(day=datetime.date(2025, 1, 24))
-    printed(day=datetime.date(2025, 3, 8))
-    printed(day=datetime.date(2025, 9, 1), draft=True)
-
-    newest = client.get(reverse("archive:edition_calendar"))
-    assert newest.context["month"].first == datetime.date(2025, 3, 1)
-    assert hrefs(newest.content.decode(), "prev") == ["/editions/2025-01/"]
-    assert hrefs(newest.content.decode(), "next") == []
-
-    january = client.get("/editions/2025-01/").content.decode()
-    assert hrefs(january, "prev") == ["/editions/2024-11/"]  # December had none
-    assert hrefs(january, "next") == ["/editions/2025-03/"]
-    # Every year with editions, each opening on its first month that has any.
-    years = re.search(r'<nav class="edition-years".*?</nav>', january, re.S).group()
-    assert re.findall(r'href="(/editions/[\d-]+/)"', years) == [
-        "/editions/2023-06/",
-        "/editions/2024-11/",
-        "/editions/2025-01/",
-    ]
-    assert 'aria-current="true">2025<' in years
-
-
-def test_month_without_editions_and_malformed_months_are_404(client):
-    printed()
-    for url in [
-        "/editions/2025-02/",
-        "/editions/2025-13/",
-        "/editions/2025-00/",
-        "/editions/0000-01/",
-        "/editions/9999-12/",
-        "/editions/0001-01/",
-    ]:
-        assert client.get(url).status_code == 404, url
-
-
 def test_the_first_and_last_possible_dates_work(client):
     first, last = datetime.date(1, 1, 1), datetime.date(9999, 12, 31)
     printed(day=first)
     printed(day=last)
-    calendar = client.get(reverse("archive:edition_calendar")).content.decode()
-    assert 'href="/editions/0001-01/"' in calendar and 'href="/editions/9999-12/"' in calendar
     for url in ["/editions/0001-01/", "/editions/9999-12/", day_url(first), page_url(last, 1)]:
         assert client.get(url).status_code == 200, url
 
 
-def test_calendar_counts_are_cached_until_the_next_write(client, settings):
-    settings.ARCHIVE_COUNT_CACHE_SECONDS = 600
-    printed()
-    client.get(reverse("archive:edition_calendar"))
-    # A change that bypasses every write path (and so bumps nothing) is not seen…
-    Article.objects.update(status=Article.Status.WITHDRAWN)
-    assert client.get(reverse("archive:edition_calendar")).context["month"].days == [(DAY, 1)]
-    # …while any real write is, at once.
-    printed(page=2)
-    assert client.get(reverse("archive:edition_calendar")).context["month"].days == [(DAY, 1)]
-    Article.objects.update(status=Article.Status.PUBLISHED)
-    printed(page=3)
-    assert client.get(reverse("archive:edition_calendar")).context["month"].days == [(DAY, 3)]
-
-
-def test_cached_calendar_costs_one_query(client, settings, django_assert_num_queries):
-    settings.ARCHIVE_COUNT_CACHE_SECONDS = 600
-    printed()
-    client.get(reverse("archive:edition_calendar"))
-    with django_assert_num_queries(1):  # the content version
-        client.get(reverse("archive:edition_calendar"))
+# The calendar's grid, pickers and neighbours: tests/test_edition_calendar.py
 
 
 # A date
@@ -251,7 +164,8 @@ def test_first_and_last_pages_have_one_neighbour(client):
 def test_story_page_links_its_edition_date_and_page(client):
     story = printed(page=3, name="县域观察")
     html = client.get(story.get_absolute_url()).content.decode()
-    assert f'<a class="edition-link" href="{day_url(DAY)}">2025年1月24日</a>' in html
+    date = '<time datetime="2025-01-24">2025年1月24日</time>'
+    assert f'<a class="edition-link" href="{day_url(DAY)}">{date}</a>' in html
     assert f'<a class="edition-link" href="{page_url(DAY, 3)}">第3版 县域观察</a>' in html
 
 

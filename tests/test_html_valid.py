@@ -39,6 +39,7 @@ def test_main_pages_are_valid_html(client, tmp_path):
         "county": "/regions/kecheng/",
         "story": story.get_absolute_url(),
         "edition": f"/editions/{story.edition_date:%Y-%m-%d}/",
+        "calendar": "/editions/",
     }
     files = []
     for name, url in pages.items():

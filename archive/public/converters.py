@@ -6,7 +6,7 @@ import datetime
 class DayConverter:
     """``2025-01-24`` in a URL; an impossible date (2025-02-30) matches no route: a 404."""
 
-    regex = r"\d{4}-\d{2}-\d{2}"
+    regex = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"  # ASCII: \d would match ２０２５
 
     def to_python(self, value: str) -> datetime.date:
         return datetime.date.fromisoformat(value)  # ValueError: no match
@@ -18,7 +18,7 @@ class DayConverter:
 class MonthConverter:
     """``2025-01`` in a URL, as the month's first day."""
 
-    regex = r"\d{4}-\d{2}"
+    regex = r"[0-9]{4}-[0-9]{2}"
 
     def to_python(self, value: str) -> datetime.date:
         year, month = value.split("-")

@@ -2,16 +2,18 @@
 dates the paper appeared → that date's pages (版次, 版名) with their stories → one page,
 with the previous and next page and date (the reads are in ``print_edition``).
 
-The calendar shows one month at a time; its day counts are cached under the
-archive's ``ContentVersion``, so a withdrawn story's day disappears at once and a
-scheduled one appears within ``ARCHIVE_COUNT_CACHE_SECONDS``.
+The calendar shows one month at a time, as a grid of weeks with each edition's number
+of pages; its counts are cached under the archive's ``ContentVersion``, so a withdrawn
+story's day disappears at once and a scheduled one appears within
+``ARCHIVE_COUNT_CACHE_SECONDS``.
 """
 
 import datetime
+import re
 
 from django.conf import settings
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from archive.caching import remaking
 from archive.caching.pages import cached_page
@@ -22,6 +24,7 @@ from archive.public.print_edition import (
     Page,
     edition_years,
     first_after,
+    first_month_in,
     in_page_order,
     in_print,
     last_before,
@@ -30,6 +33,9 @@ from archive.public.print_edition import (
     pages_of,
 )
 
+# The calendar's column headers, Monday first as Chinese calendars print them.
+WEEKDAYS = ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"]
+
 
 def _cached(version: int, name: str, compute):
     """Cached like the counts, under the content version: a write shows at once."""
@@ -37,21 +43,74 @@ def _cached(version: int, name: str, compute):
     return remaking.cached(key, compute, settings.ARCHIVE_COUNT_CACHE_SECONDS)
 
 
-@cached_page
+# The pickers' parameters: ``?year=2025&month=1``, or ``?month=2025-01`` alone. ASCII
+# digits only (``\d`` would take ２０２５), and at most four for a year.
+_YEAR_MONTH = re.compile(r"([0-9]{1,4})-([0-9]{1,2})")
+_YEAR = re.compile(r"[0-9]{1,4}")
+_MONTH = re.compile(r"[0-9]{1,2}")
+
+
+def _picked(query, shown: datetime.date | None) -> tuple[int, int | None]:
+    """The year and month (None: the year's first month with editions) the pickers ask
+    for, a month alone in the year ``shown``; ValueError, with the reason for the
+    reader, when there is no such month."""
+    year, month = query.get("year", "").strip(), query.get("month", "").strip()
+    if both := _YEAR_MONTH.fullmatch(month):
+        year, month = both.groups()
+    if not year and shown:
+        year = str(shown.year)
+    if not year:
+        raise ValueError("请选年份。")
+    if not _YEAR.fullmatch(year) or not 1 <= int(year) <= datetime.MAXYEAR:
+        raise ValueError(f"没有这个年份：请选 1 到 {datetime.MAXYEAR} 年之间的年份。")
+    if month and (not _MONTH.fullmatch(month) or not 1 <= int(month) <= 12):
+        raise ValueError("没有这个月份：请选 1 到 12 月。")
+    return int(year), int(month) if month else None
+
+
+@cached_page(reads=("year", "month"))
 def edition_calendar(request, month: datetime.date | None = None):
-    """``/editions/`` (the newest month) and ``/editions/<YYYY-MM>/``."""
+    """``/editions/`` (the newest month with an edition) and ``/editions/<YYYY-MM>/``;
+    the pickers' ``?year=…&month=…`` redirect to the month's own URL, so a month has
+    one address (and one cache entry) however it was reached."""
+    if "year" in request.GET or "month" in request.GET:
+        try:
+            year, number = _picked(request.GET, month)
+        except ValueError as error:
+            return _calendar(request, month, error=str(error))
+        if number is None:
+            picked = first_month_in(year) or datetime.date(year, 1, 1)
+        else:
+            picked = datetime.date(year, number, 1)
+        return redirect("archive:edition_month", picked)
+    return _calendar(request, month)
+
+
+def _calendar(request, month: datetime.date | None, *, error: str = ""):
+    """The month's grid (the newest month's by default). A month without editions is a
+    404 that says so, with the pickers and the nearest editions either side."""
     version = ContentVersion.current()
     if month is None:
         month = _cached(version, "latest", latest_month)
+    # "grid:": a new name for the new shape of ``Month``, never an older one unpickled.
     shown = month and _cached(
-        version, f"{month.year:04d}-{month.month:02d}", lambda: month_of(month)
+        version, f"grid:{month.year:04d}-{month.month:02d}", lambda: month_of(month)
     )
-    if month is not None and not shown.days:
-        raise Http404("这个月没有见报的报道。")
+    years = [first.year for first in _cached(version, "years", edition_years)]
+    if month and month.year not in years:  # the pickers show the month on the page
+        years = sorted([*years, month.year])
+    status = 400 if error else 404 if shown and not shown.editions else 200
     return render(
         request,
         "archive/edition_calendar.html",
-        {"month": shown, "years": _cached(version, "years", edition_years)},
+        {
+            "month": shown,
+            "years": years,
+            "months": range(1, 13),
+            "weekdays": WEEKDAYS,
+            "error": error,
+        },
+        status=status,
     )
 
 

@@ -27,6 +27,7 @@ def main_pages() -> list[str]:
         "/regions/kecheng/",
         story.get_absolute_url(),
         f"/editions/{story.edition_date:%Y-%m-%d}/",
+        "/editions/",
     ]
 
 
