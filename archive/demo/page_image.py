@@ -72,13 +72,9 @@ def draw(
     for n, story in enumerate(stories):
         y0 = top + n * (block_height + 40)
         _story(pen, story, MARGIN, y0, WIDTH - 2 * MARGIN, block_height)
+        box = (MARGIN - 10, y0 - 10, WIDTH - 2 * MARGIN + 20, block_height + 20)
         areas.append(
-            (
-                (MARGIN - 10) / WIDTH,
-                (y0 - 10) / HEIGHT,
-                (WIDTH - 2 * MARGIN + 20) / WIDTH,
-                (block_height + 20) / HEIGHT,
-            )
+            tuple(round(v / side, 4) for v, side in zip(box, (WIDTH, HEIGHT) * 2, strict=True))
         )
         if n + 1 < len(stories):
             rule = y0 + block_height + 20

@@ -132,7 +132,7 @@ class StoryArea(models.Model):
         ordering = ["order", "id"]
 
     def __str__(self):
-        return f"{self.article_id} @ {self.page_id}"
+        return f"报道区域 {self.pk}" if self.pk else "新的报道区域"
 
     def clean(self):
         errors = {}
