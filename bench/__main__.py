@@ -53,13 +53,16 @@ def run(args, env, capture=False):
 
 
 def prepare(size: int, options) -> tuple[dict, dict]:
-    """The environment for this size's database, created, migrated and filled."""
+    """The environment for this size's database, created, migrated and filled (with
+    ``--as-is``, only found: measured as it stands)."""
     name = f"xianzhi_bench_{size}"
-    ensure_database(options.database_url, name)
     env = os.environ | {
         "DATABASE_URL": database_url(options.database_url, name),
         "DJANGO_SETTINGS_MODULE": "bench.settings",
     }
+    if options.as_is:
+        return env, {"generate_s": 0.0, "generated": 0}
+    ensure_database(options.database_url, name)
     run(["manage.py", "migrate", "--noinput", "-v0"], env)
     with psycopg.connect(env["DATABASE_URL"].replace("postgres://", "postgresql://", 1)) as conn:
         query = "SELECT count(*) FROM archive_article WHERE origin = 'synthetic'"
@@ -97,6 +100,7 @@ def measure(sizes: list[int], options) -> dict[int, dict]:
         for size in sizes:
             for mode in MODES:
                 args = ["-m", "bench.measure", str(options.reps), str(options.warmup), mode]
+                args += [options.pages] if options.pages else []
                 samples[size, mode].append(
                     json.loads(run(args, prepared[size][0], capture=True).stdout)
                 )
@@ -241,6 +245,18 @@ def main():
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument(
         "--parts", default="pages,search", help="what to measure: pages, search or both"
+    )
+    parser.add_argument(
+        "--pages",
+        default="",
+        help="measure only the pages whose names contain one of these (comma-separated; "
+        "the floor always): --pages 'admin search,admin filter'",
+    )
+    parser.add_argument(
+        "--as-is",
+        action="store_true",
+        help="measure the existing databases as they stand: no migrate, no generate "
+        "(databases others are using, or code with a migration not yet committed)",
     )
     parser.add_argument("--search-reps", type=int, default=10, help="timed requests per query")
     parser.add_argument("--slow-reps", type=int, default=2, help="timed icontains runs per query")

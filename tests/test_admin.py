@@ -226,10 +226,12 @@ def test_contributor_filter_for_an_unknown_contributor_lists_nothing(editor_clie
     assert listed_headlines(response) == []
 
 
-def test_contributor_filter_stays_out_of_the_sidebar_until_chosen(editor_client, demo):
+def test_contributor_filter_offers_a_picker_but_lists_no_contributor_until_chosen(
+    editor_client, demo
+):
     response = editor_client.get(CHANGELIST)
 
-    assert 'data-filter-title="作者/供稿方"' not in page(response)
+    assert filter_options(response, "作者/供稿方") == [("?", "全部", True)]
     assert "郑晨" not in page(response)
 
 
@@ -257,7 +259,7 @@ def test_editor_can_find_a_story_by_its_headline(editor_client, demo):
     response = editor_client.get(CHANGELIST + "?q=柯城")
 
     assert listed_headlines(response) == [KECHENG]
-    assertContains(response, "按标题、引题、副标题或地区名查找")
+    assertContains(response, "按标题、引题、副标题、地区名或作者、摄影者姓名查找")
 
 
 def test_editor_can_find_a_story_by_its_kicker(editor_client, demo):

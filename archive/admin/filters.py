@@ -1,12 +1,16 @@
 """The admin's list filters. None lists a big table: each offers only what is chosen,
 or a short list (the provinces, the cities of one, the counties of one city)."""
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Q
 from django.utils.functional import cached_property
 
-from archive.models import Contributor, PageImport, Region
+from archive.admin.contributor_search import credited_only
+from archive.admin.widgets import PreloadedAutocompleteSelect
+from archive.models import Contributor, Credit, PageImport, Region
 from archive.models.regions import home_province_code
+from archive.text.folding import fold
 
 
 class RegionListFilter(admin.SimpleListFilter):
@@ -98,30 +102,133 @@ class RegionInUseFilter(admin.SimpleListFilter):
 
 
 class ContributorListFilter(admin.SimpleListFilter):
-    """Reached from a contributor's page; lists only the chosen contributor, not 20,000."""
+    """Every story credited to one contributor, as a byline or on a photo, drafts too.
+
+    Chosen in the sidebar with the admin's own contributor autocomplete (select2, as the
+    story form's bylines), which goes to ``?contributor=<id>``; without JavaScript a
+    text box takes a name or slug (郑晨, zheng-chen; Traditional folded), which stands
+    for the one contributor it names. Namesakes, or names containing what was typed,
+    are offered to choose from (at most ``OFFERED``), never the 20,000 of the table."""
 
     title = "作者/供稿方"
     parameter_name = "contributor"
+    template = "admin/archive/article/contributor_filter.html"
+    OFFERED = 10
+
+    def __init__(self, request, params, model, model_admin):
+        self.note = ""  # said under the box when what was typed names no one contributor
+        self.admin_site = model_admin.admin_site
+        if self.parameter_name in params:  # NUL: no name holds one, and PostgreSQL refuses it
+            typed = params[self.parameter_name]
+            params[self.parameter_name] = [value.replace("\x00", "") for value in typed]
+        super().__init__(request, params, model, model_admin)
 
     @cached_property
-    def contributor(self):
-        value = self.value() or ""
-        # isascii: "²".isdigit() is true, and would reach the database as a bad id.
-        valid = value.isascii() and value.isdigit()
-        return Contributor.objects.filter(pk=value).first() if valid else None
+    def found(self) -> tuple[list[Contributor], bool]:
+        """The contributors the value names, and whether it names them exactly: by id,
+        or by name or slug; if no one has the name, those whose names contain it (one
+        more than offered, to tell that there are more)."""
+        value = (self.value() or "").strip()
+        if not value:
+            return [], False
+        # isascii: "²".isdigit() is true, and would reach the database as a bad id;
+        # 19 digits may pass a bigint.
+        if value.isascii() and value.isdigit():
+            return (list(Contributor.objects.filter(pk=value)) if len(value) < 19 else []), True
+        named = list(Contributor.objects.named(value)[: self.OFFERED + 1])
+        if named or not fold(value):
+            return named, True
+        near = Contributor.objects.filter(name__icontains=fold(value))
+        return list(near[: self.OFFERED + 1]), False
+
+    @cached_property
+    def contributor(self) -> Contributor | None:
+        """The one contributor chosen, or None (none, or several to choose from)."""
+        found, exact = self.found
+        return found[0] if exact and len(found) == 1 else None
 
     def lookups(self, request, model_admin):
+        value = (self.value() or "").strip()
+        if not value:
+            return []
         if self.contributor is not None:
-            return [(str(self.contributor.pk), self.contributor.name)]
-        # An unknown id still needs an option, or Django would skip the filter entirely.
-        return [(self.value(), "（没有这位作者）")] if self.value() else []
+            # A typed name stands for the id from here on: the option is highlighted and
+            # links carry the id.
+            self.used_parameters[self.parameter_name] = str(self.contributor.pk)
+            return [(str(self.contributor.pk), str(self.contributor))]
+        found, exact = self.found
+        shown, more = found[: self.OFFERED], "多" if len(found) > self.OFFERED else ""
+        if value.isascii() and value.isdigit():
+            self.note = f"没有编号为 {value} 的作者/供稿方。"
+        elif not found:
+            self.note = f"没有找到名为“{value}”的作者/供稿方。"
+        elif exact:
+            self.note = f"有{len(shown)}{more}位作者/供稿方名为“{value}”，请选择其一："
+        else:
+            self.note = f"没有名为“{value}”的作者/供稿方；姓名中含有“{value}”的有："
+        return [(str(c.pk), str(c)) for c in shown]
+
+    def has_output(self):
+        return True  # the picker is shown whether or not a contributor is chosen
+
+    def chosen(self, value) -> Contributor | None:
+        """The contributor ``value`` names among those resolved: the main filtering asks
+        with the value typed, the counts beside the options (?_facets) with each id."""
+        if self.contributor is not None and value == str(self.contributor.pk):
+            return self.contributor
+        return next((c for c in self.found[0] if str(c.pk) == value), None)
 
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        if self.contributor is None:
+        contributor = self.chosen(self.value())
+        if contributor is None:  # unknown, or several to choose from: nothing listed
             return queryset.none()
-        return queryset.bylined(self.contributor, unpublished=True)
+        return credited_only(queryset, [contributor.pk])
+
+    def choices(self, changelist):
+        # The box keeps the list's other parameters (search, filters, order), as the
+        # admin's search box does; a new choice starts at the first page.
+        self.kept = [(k, v) for k, v in changelist.params.items() if k != self.parameter_name]
+        self.picker = self.picker_widget().render(
+            "",  # no name: submitted through the text box (contributor_filter.js)
+            self.contributor.pk if self.contributor else None,
+            attrs={"id": "contributor-filter-picker", "aria-label": "选择作者/供稿方"},
+        )
+        return super().choices(changelist)
+
+    @property
+    def typed(self) -> str:
+        """What the text box shows: the chosen contributor's name, else what was typed."""
+        return self.contributor.name if self.contributor else (self.value() or "")
+
+    def picker_widget(self) -> PreloadedAutocompleteSelect:
+        field = forms.ModelChoiceField(
+            Contributor.objects.all(),
+            required=False,
+            widget=contributor_picker(self.admin_site),
+        )
+        field.widget.choices = field.choices
+        field.widget.preloaded = self.contributor
+        return field.widget
+
+
+def contributor_picker(admin_site) -> PreloadedAutocompleteSelect:
+    """The story form's contributor autocomplete (it asks ``ContributorAdmin``'s search),
+    as wide as the sidebar."""
+    return PreloadedAutocompleteSelect(
+        Credit._meta.get_field("contributor"),
+        admin_site,
+        attrs={"style": "width: 100%"},
+    )
+
+
+def contributor_filter_media(admin_site) -> forms.Media:
+    """What the contributor filter's picker needs on the story list: select2, shipped
+    with the admin (no CDN), and the script that goes to the chosen contributor."""
+    # Listed after the admin's autocomplete.js, which the merged media puts after jQuery's.
+    ours = forms.Media(js=["admin/js/autocomplete.js", "js/admin-contributor-filter.js"])
+    return contributor_picker(admin_site).media + ours
 
 
 class PageImportListFilter(admin.SimpleListFilter):
