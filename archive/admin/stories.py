@@ -13,6 +13,9 @@ from django.utils.html import format_html
 from nested_admin.formsets import NestedInlineFormSet
 
 from archive.admin import contributor_search
+from archive.admin.credits import BylineForm, PhotoCreditForm
+from archive.admin.deletion import ListsWhatEditorsKnow
+from archive.admin.display import yes_no
 from archive.admin.filters import (
     ContributorListFilter,
     PageImportListFilter,
@@ -41,6 +44,16 @@ class ListingOrderedChangeList(ChangeList):
         if SORT_TS in queryset.query.annotations and ORDER_VAR not in self.params:
             return ["-sort_ts", "-sort_id"]
         return super().get_ordering(request, queryset)
+
+
+def _changed(form, formsets) -> bool:
+    """Whether the story form or any of its rows, at any depth, was changed (text is
+    tidied as it is read, so a browser's CRLF line breaks change nothing)."""
+    return form.has_changed() or any(
+        row.has_changed() or _changed(row, getattr(row, "nested_formsets", None) or [])
+        for formset in formsets
+        for row in formset
+    )
 
 
 def printed_on(article: Article):
@@ -194,6 +207,21 @@ class ArticleRegionInline(StoryRows, PreloadedAutocompleteAdmin, nested_admin.Ne
     verbose_name = "地区"
     verbose_name_plural = "地区（至少一个，勾选主要地区）"
 
+    is_primary_shown = yes_no("is_primary", "主要地区")
+
+    def get_fields(self, request, obj=None):
+        # Shown read-only, Django's boolean icon says "True"/"False" to screen readers.
+        fields = super().get_fields(request, obj)
+        if self.has_change_permission(request, obj):
+            return fields
+        return ["is_primary_shown" if name == "is_primary" else name for name in fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if self.has_change_permission(request, obj):
+            return readonly
+        return [*readonly, "is_primary_shown"]
+
     def get_formset(self, request, obj=None, **kwargs):
         # min_num alone only pre-fills a row; validate_min refuses removing the last region.
         return super().get_formset(request, obj, validate_min=True, **kwargs)
@@ -221,6 +249,7 @@ class PhotoFormSet(StoryRowsFormSet):
 class BylineInline(StoryRows, PreloadedAutocompleteAdmin, nested_admin.NestedTabularInline):
     model = Credit
     fk_name = "article"
+    form = BylineForm
     formset = BylineFormSet
     fields = ["contributor", "role", "order"]
     autocomplete_fields = ["contributor"]
@@ -250,6 +279,7 @@ class PhotoCreditFormSet(StoryRowsFormSet):
 class PhotoCreditInline(PhotoRows, PreloadedAutocompleteAdmin, nested_admin.NestedTabularInline):
     model = Credit
     fk_name = "photo"
+    form = PhotoCreditForm
     formset = PhotoCreditFormSet
     fields = ["contributor", "role", "order"]
     autocomplete_fields = ["contributor"]
@@ -281,6 +311,14 @@ class ArticleAdminForm(StaleGuardForm):
 
     user = None  # set by ArticleAdmin.get_form
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        published_at = self.initial.get("published_at")
+        if published_at:
+            # The form shows the minute; a time stored to the second (``now``) would
+            # read as changed on every save of an unchanged form.
+            self.initial["published_at"] = published_at.replace(second=0, microsecond=0)
+
     # Shown with the importer's warnings at the top of the form while they are unchecked.
     import_checked = forms.BooleanField(
         label="已核对导入提示",
@@ -299,6 +337,7 @@ class ArticleAdminForm(StaleGuardForm):
 
 @admin.register(Article)
 class ArticleAdmin(
+    ListsWhatEditorsKnow,
     StoryHistoryViews,
     PublishingActions,
     PreloadedAutocompleteAdmin,
@@ -379,6 +418,17 @@ class ArticleAdmin(
         when = timezone.localtime(obj.import_checked_at)
         return f"{len(obj.import_warnings)} 条，{who} 于 {when:%Y-%m-%d %H:%M} 核对"
 
+    def get_fieldsets(self, request, obj=None):
+        # The version the form was opened at travels with a form that can be saved; a
+        # story shown read-only has none (Django would show it as "None").
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj):
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "loaded_version"]})
+            for name, options in fieldsets
+        ]
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"user": request.user})
@@ -451,6 +501,13 @@ class ArticleAdmin(
         # checks the editor's role, and follows the write (derived rows, one history
         # row of the whole story, the content version).
         story, reason = form.instance, ""
+        if change and not _changed(form, formsets):
+            # Saved as loaded: a new version would list no change in the history. The
+            # formsets save no unchanged row; they only note that for the change message.
+            super().save_related(request, form, formsets, change)
+            messages.info(request, "内容没有变化，未保存新版本。")
+            request.saved_unchanged = True  # no "成功修改" after it (message_user)
+            return
         unchecked = story.import_warnings and story.import_checked_at is None
         if unchecked and form.cleaned_data.get("import_checked"):
             story.import_checked_by, story.import_checked_at = request.user, timezone.now()
@@ -465,6 +522,11 @@ class ArticleAdmin(
         )
         for warning in period_warnings(form.instance):
             messages.warning(request, warning)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        if getattr(request, "saved_unchanged", False) and level == messages.SUCCESS:
+            return
+        super().message_user(request, message, level, *args, **kwargs)
 
     def delete_model(self, request, obj):
         services.stories_delete(stories=Article.objects.filter(pk=obj.pk), user=request.user)
