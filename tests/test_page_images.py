@@ -15,7 +15,7 @@ from django.urls import reverse
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
-from archive.models import EditionPage, StoryArea, page_tiles
+from archive.models import EditionPage, StoryArea, edition_pages, page_tiles
 from tests.factories import ArticleFactory
 from tests.helpers import add_inline_row, form_data, page
 
@@ -157,14 +157,14 @@ def test_a_large_pdf_page_is_rendered_within_the_pixel_limit(settings):
 
 def test_tiles_are_made_once_when_the_scan_is_saved(monkeypatch, media_root):
     made = []
-    real = page_tiles.make
-    monkeypatch.setattr(page_tiles, "make", lambda *a: made.append(a) or real(*a))
+    real = page_tiles.make_tiles
+    monkeypatch.setattr(edition_pages, "make_tiles", lambda *a: made.append(a) or real(*a))
     scanned = scanned_page()
     files = stored_files(media_root)
     scanned.page_name = "要闻"
     scanned.save()  # the same scan: nothing is made again
     ArticleFactory(edition_date=DAY, page_number=1)
-    monkeypatch.setattr(page_tiles, "make", lambda *a: pytest.fail("tiles made on a view"))
+    monkeypatch.setattr(edition_pages, "make_tiles", lambda *a: pytest.fail("made on a view"))
     assert Client().get(reverse("archive:edition_page", args=[DAY, 1])).status_code == 200
     assert len(made) == 1
     assert sorted(stored_files(media_root)) == sorted(files)
@@ -377,3 +377,16 @@ def test_a_missing_scan_file_is_a_404(client, media_root):
     (media_root / scanned.pdf.name).unlink()
     assert client.get(reverse("archive:edition_page_pdf", args=[DAY, 1])).status_code == 404
     assert client.get(reverse("archive:edition_day_pdf", args=[DAY])).status_code == 404
+
+
+def test_a_story_links_to_its_area_on_the_page_image(client):
+    scanned, story = page_with_areas()
+    html = page(client.get(story.get_absolute_url()))
+    marked = reverse("archive:edition_page", args=[DAY, 1]) + f"?area={story.pk}"
+    assert f'<a class="page-area-link" href="{marked}">在版面图上查看</a>' in html
+    elsewhere = ArticleFactory(edition_date=DAY, page_number=1)  # on the page, no area
+    assert "page-area-link" not in page(client.get(elsewhere.get_absolute_url()))
+    story.status = "withdrawn"
+    story.save()
+    draft_area = StoryArea.objects.public().filter(page=scanned)
+    assert not draft_area.exists()

@@ -16,10 +16,10 @@ from django.core.files.base import ContentFile
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from . import page_tiles
 from .articles import Article
 from .fields import TidyCharField
 from .page_scans import is_pdf, page_picture, validate_page_scan
+from .page_tiles import Tiles, make_tiles, tiles_of
 from .visibility import public
 
 IMAGE_QUALITY = 90
@@ -86,11 +86,11 @@ class EditionPage(models.Model):
         else:
             self.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
         self.width, self.height = picture.size
-        page_tiles.make(self.image.storage, self.image.name, picture)
+        make_tiles(self.image.storage, self.image.name, picture)
 
     @property
-    def tiles(self) -> page_tiles.Tiles | None:
-        return page_tiles.of(self.image) if self.image and self.width else None
+    def tiles(self) -> Tiles | None:
+        return tiles_of(self.image) if self.image and self.width else None
 
 
 def _wrapped_as_pdf(original: bytes, jpeg: bytes) -> bytes:

@@ -44,7 +44,7 @@ def folder(image_name: str) -> str:
     return f"{FOLDER}/{image_name}"
 
 
-def of(image) -> Tiles:
+def tiles_of(image) -> Tiles:
     """The tiles of a stored page image (a FieldFile); reads no file."""
     base = folder(image.name)
     url = image.storage.url
@@ -64,7 +64,7 @@ def levels(width: int, height: int) -> list[tuple[int, int]]:
     return [(max(1, math.ceil(width / s)), max(1, math.ceil(height / s))) for s in scales]
 
 
-def make(storage, image_name: str, picture: Image.Image) -> int:
+def make_tiles(storage, image_name: str, picture: Image.Image) -> int:
     """Store the tiles and the preview of ``picture``; returns the number of files written
     (files already there, from an interrupted run, are kept)."""
     base = folder(image_name)
