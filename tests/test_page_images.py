@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -15,7 +16,9 @@ from django.urls import reverse
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
-from archive.models import EditionPage, StoryArea, edition_pages, page_tiles
+from archive import demo
+from archive.demo import page_image
+from archive.models import Article, EditionPage, StoryArea, edition_pages, page_tiles
 from tests.factories import ArticleFactory
 from tests.helpers import add_inline_row, form_data, page
 
@@ -390,3 +393,29 @@ def test_a_story_links_to_its_area_on_the_page_image(client):
     story.save()
     draft_area = StoryArea.objects.public().filter(page=scanned)
     assert not draft_area.exists()
+
+
+# The demo ---------------------------------------------------------------------------------
+
+
+def test_the_demo_loads_its_page_image_with_both_stories_areas(client):
+    if page_image.font_path(page_image.SERIF) is None:
+        pytest.skip("没有 Noto CJK 字体（fonts-noto-cjk）：示例版面图不生成")
+    call_command("load_demo", verbosity=0)
+    scanned = EditionPage.objects.get()
+    assert (scanned.edition_date, scanned.page_number) == (demo.EDITION_DATE, demo.PAGE_NUMBER)
+    html = page(client.get(reverse("archive:edition_page", args=[demo.EDITION_DATE, 1])))
+    assert html.count('class="page-areas__link"') == 2
+
+
+def test_without_a_cjk_font_the_demo_has_no_page_image_and_says_so(monkeypatch):
+    monkeypatch.setattr(page_image, "FONT_FOLDERS", [])
+    page_image.draw.cache_clear()
+    out = io.StringIO()
+    try:
+        call_command("load_demo", stdout=out)
+    finally:
+        page_image.draw.cache_clear()
+    assert "没有中文字体" in out.getvalue()
+    assert not EditionPage.objects.exists()
+    assert Article.objects.filter(edition_date=demo.EDITION_DATE, page_number=1).count() == 2

@@ -9,6 +9,7 @@ of the page image (0–1), so they hold at every zoom and every size of the imag
 """
 
 import io
+import logging
 import os
 
 from django.core.exceptions import ValidationError
@@ -97,6 +98,8 @@ def _wrapped_as_pdf(original: bytes, jpeg: bytes) -> bytes:
     """The image scan as a one-page PDF, its pixels untouched (img2pdf embeds JPEGs as
     they are and PNG/TIFF without loss); where img2pdf cannot take the scan as it is
     (an alpha channel, an unusual TIFF), the page's JPEG instead."""
+    # pikepdf (img2pdf's PDF writer) announces itself at INFO on import: not news.
+    logging.getLogger("pikepdf").setLevel(logging.WARNING)
     import img2pdf
 
     try:
