@@ -58,6 +58,8 @@ TECHNICAL_TERMS = {
     "JPEG",  # the photo formats an upload may be, as cameras, phones and
     "PNG",  # image software name them (the photo field's help text)
     "WebP",
+    "PDF",  # and a printed page's scan: a one-page PDF or a TIFF (the edition page form)
+    "TIFF",
     "EXIF",  # the camera metadata an upload is stripped of, and the position in it
     "GPS",
     "OCR",  # the page importer reads the text OCR made of a printed page
