@@ -691,8 +691,10 @@ COST_CASES = [
     ({"q": "稻香"}, MAX_QUERIES, MAX_QUERIES),
     # Relevance reads two groups, each by window and perhaps by index; the page's
     # credits, regions and photos are prefetched once, whichever reads found it.
-    ({"q": "稻香", "order": "relevance"}, MAX_QUERIES, 11),
-    ({"q": "稻香 田间", "order": "oldest", "region": "quzhou"}, MAX_QUERIES, MAX_QUERIES),
+    # The count of matches adds two queries (archive.search.counting), made once per
+    # public change in production, where counts are cached.
+    ({"q": "稻香", "order": "relevance"}, MAX_QUERIES, 11 + 2),
+    ({"q": "稻香 田间", "order": "oldest", "region": "quzhou"}, MAX_QUERIES, MAX_QUERIES + 2),
 ]
 
 

@@ -13,7 +13,7 @@ from archive.public import maps, story_extras
 from archive.public import regions as gazetteer
 from archive.public.filters import StoryFilter
 from archive.public.lists import filtered_page
-from archive.search import highlight
+from archive.search import counting, highlight
 from archive.search.terms import Query
 
 HOME_STORIES = 10
@@ -86,13 +86,15 @@ def story_list(request):
     if query:
         _mark_matches(page, query)
     _offer_choices(filterset, request.GET)
+    approximate_count, more = _approximate_count(data) if valid else (0, False)
     return render(
         request,
         "archive/story_list.html",
         {
             "filter": filterset,
             "page": page,
-            "approximate_count": _approximate_count(data) if valid else 0,
+            "approximate_count": approximate_count,
+            "count_is_floor": more,
             "active_filters": _active_filters(filterset),
             "page_query": _query_without(request.GET),
         },
@@ -116,8 +118,8 @@ def _offer_choices(filterset, data: QueryDict) -> None:
 
 
 def _mark_matches(page, query: Query) -> None:
-    """Give each found story its headline with matches marked and a snippet around the
-    first match in its text."""
+    """Give each found story its headline with matches marked and a snippet of its text
+    with as many of the query's words as fit (``highlight.snippet``)."""
     for story in page:
         story.marked_headline = highlight.highlight(story.headline, query.terms)
         story.marked_kicker = highlight.highlight(story.kicker, query.terms)
@@ -131,14 +133,19 @@ def _mark_matches(page, query: Query) -> None:
         )
 
 
-def _approximate_count(data) -> int | None:
-    """A cached count where one exists (the whole archive, one region); else None."""
+def _approximate_count(data) -> tuple[int | None, bool]:
+    """A cached count where one exists (the whole archive, one region, a search of
+    either), else None; and whether it is a floor: a search's count stops past
+    ``counting.CAP`` ("200 篇以上")."""
     applied = {name for name, value in data.items() if value and name != "order"}
     if not applied:
-        return counts.published_total()
+        return counts.published_total(), False
     if applied == {"region"}:
-        return counts.region_story_counts().get(data["region"].pk, 0)
-    return None
+        return counts.region_story_counts().get(data["region"].pk, 0), False
+    if "q" in applied and applied <= {"q", "region"}:
+        found = counting.public_match_count(data["q"], region=data.get("region"))
+        return min(found, counting.CAP), found > counting.CAP
+    return None, False
 
 
 @cached_page
