@@ -2,12 +2,11 @@
 those of a photo (``Credit.BYLINE_ROLES``, ``Credit.PHOTO_ROLES``), each with its own
 default, so a new photo credit is 摄影 rather than 文字."""
 
-from django import forms
-
+from archive.admin.widgets import PreloadedAutocompleteForm
 from archive.models import Credit
 
 
-class _RoleForm(forms.ModelForm):
+class _RoleForm(PreloadedAutocompleteForm):  # the contributor rendered from the row's join
     roles: tuple = ()
     refused = ""
 
