@@ -48,6 +48,23 @@ PAGES = [
     reverse("archive:region_list"),
     reverse("archive:region_detail", args=["kecheng"]),
     reverse("archive:region_detail", args=["hangzhou"]),
+    reverse("archive:section_list"),
+    reverse("archive:contributor_list"),
+]
+# The lists that read a cursor (and need nothing loaded to answer).
+CURSOR_PAGES = [PAGES[1], *PAGES[3:5], reverse("archive:contributor_list")]
+
+# The indexes' own parameters, hostile: a form error or an empty list.
+INDEX_QUERIES = [
+    {"letter": "ab"},
+    {"letter": "9" * 5000},
+    {"letter": "\x00"},
+    {"letter": MARKUP},
+    {"letter": "#", "q": MARKUP},
+    {"q": "郑\x00"},
+    {"q": "z" * 5000},
+    {"q": "xian" * 10},
+    {"q": "ｚｈｅｎｇ"},
 ]
 
 
@@ -60,13 +77,22 @@ def test_hostile_query_never_breaks_a_page_or_echoes_markup(client, demo, url, q
     assert MARKUP not in response.content.decode()
 
 
+@pytest.mark.parametrize("query", INDEX_QUERIES, ids=lambda q: repr(q)[:40])
+def test_hostile_index_query_is_a_form_error_or_an_empty_list(client, demo, query):
+    response = client.get(reverse("archive:contributor_list"), query)
+    assert response.status_code == 200
+    assert MARKUP not in response.content.decode()
+
+
 @pytest.mark.parametrize("query", HOSTILE_QUERIES, ids=lambda q: repr(q)[:40])
 def test_hostile_query_on_story_and_contributor_pages(client, demo, query):
     from archive.models import Article, Contributor
 
+    story = Article.objects.first()
     for url in (
-        Article.objects.first().get_absolute_url(),
+        story.get_absolute_url(),
         Contributor.objects.get(name="许军").get_absolute_url(),
+        reverse("archive:section_detail", args=[story.section.slug]),
     ):
         response = client.get(url, query)
         assert response.status_code == 200
@@ -116,7 +142,7 @@ def test_page_numbers_are_ignored_lists_are_read_by_cursor(client, demo):
         MARKUP,
     ],
 )
-@pytest.mark.parametrize("url", PAGES[1:2] + PAGES[3:])
+@pytest.mark.parametrize("url", CURSOR_PAGES)
 def test_malformed_cursor_is_a_400_that_echoes_nothing(client, url, cursor):
     response = client.get(url, {"cursor": cursor})
     assert response.status_code == 400
@@ -130,6 +156,7 @@ def test_malformed_cursor_is_a_400_that_echoes_nothing(client, url, cursor):
         "/stories/99999999999999999999999/",
         "/regions/atlantis/",
         "/contributors/nobody/",
+        "/sections/nothing/",
         "/stories/abc/",
     ],
 )

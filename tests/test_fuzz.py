@@ -58,6 +58,7 @@ KNOWN_KEYS = (
     "page",
     "format",
     "p",  # the sitemap's page
+    "letter",  # the contributors' index
 )
 SENTINEL = "草稿哨兵FUZZDRAFT"  # in the headlines of stories no reader may see
 
@@ -391,7 +392,8 @@ def _pools(routes: list[Route]) -> dict[str, list[str]]:
     pools["?date_after"] = pools["?date_before"] = days + ["2024-01-01", "2025-12-31"]
     pools["?format"] = ["json", "api", "xml", "openapi", "html"]
     pools["?page"] = pools["?p"] = ["1", "2", "0", "-1", "last"]
-    pools["?cursor"] = ["n1737669600000000.1", "p1737669600000000.1.0"]
+    pools["?cursor"] = ["n1737669600000000.1", "p1737669600000000.1.0", "n1", "p2"]
+    pools["?letter"] = ["a", "x", "Z", "#", "%23", "其他", ""]
     return pools
 
 

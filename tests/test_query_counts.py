@@ -39,6 +39,9 @@ def make_stories(n, author):
         (reverse("archive:region_list"), {}),
         (reverse("archive:region_detail", args=["kecheng"]), {}),
         (reverse("archive:region_detail", args=["quzhou"]), {}),
+        (reverse("archive:section_list"), {}),
+        # Its first letter: never empty (a search's cost: test_sections_contributors).
+        (reverse("archive:contributor_list"), {}),
     ],
     ids=[
         "home",
@@ -50,6 +53,8 @@ def make_stories(n, author):
         "regions",
         "county",
         "city",
+        "sections",
+        "contributors",
     ],
 )
 def test_page_queries_do_not_grow_from_5_to_50_stories(client, settings, url, params):
@@ -62,6 +67,15 @@ def test_page_queries_do_not_grow_from_5_to_50_stories(client, settings, url, pa
     many = queries_for(client, url, params)
     assert few == many
     assert many <= MAX_QUERIES
+
+
+def test_section_page_queries_do_not_grow(client, settings):
+    settings.ARCHIVE_PAGE_SIZE = 50
+    make_stories(5, ContributorFactory())
+    url = reverse("archive:section_detail", args=[Article.objects.first().section.slug])
+    few = queries_for(client, url)
+    make_stories(45, ContributorFactory())
+    assert queries_for(client, url) == few <= MAX_QUERIES
 
 
 def test_city_and_section_list_queries_do_not_grow(client, settings):

@@ -47,6 +47,9 @@ def test_hidden_story_page_is_404(client, hidden_story):
         reverse("archive:story_list") + "?q=尚未公开",
         reverse("archive:region_detail", args=["kecheng"]),
         reverse("archive:region_detail", args=["quzhou"]),
+        reverse("archive:section_list"),
+        reverse("archive:contributor_list"),
+        reverse("archive:contributor_list") + "?q=隐藏稿",
     ],
 )
 def test_hidden_story_is_absent_from_every_public_list(client, hidden_story, public_story, url):
@@ -121,6 +124,13 @@ def test_a_name_only_unpublished_work_carries_is_nowhere_public(client, state):
             pages.append(shown(client.get(stories, {"author": contributor.slug})))
         pages.append(shown(client.get(reverse("archive:section_feed", args=[section.slug]))))
         pages.append(shown(client.get(stories, {"section": section.slug})))
+        # The indexes: sections, a section's page, contributors by letter and by name.
+        pages.append(shown(client.get(reverse("archive:section_list"))))
+        pages.append(shown(client.get(reverse("archive:section_detail", args=[section.slug]))))
+        index = reverse("archive:contributor_list")
+        pages.append(shown(client.get(index, {"letter": "y"})))
+        for typed in ("隐名", "yin ming"):  # echoed in its box, but no name is whole
+            pages.append(shown(client.get(index, {"q": typed})))
         text = "".join(pages)
         return [name for name in ("隐名记者", "隐名摄影", "未公开栏目") if name in text]
 
@@ -129,6 +139,7 @@ def test_a_name_only_unpublished_work_carries_is_nowhere_public(client, state):
         writer.get_absolute_url(),
         reverse("archive:contributor_feed", args=[photographer.slug]),
         reverse("archive:section_feed", args=[section.slug]),
+        reverse("archive:section_detail", args=[section.slug]),
     ):
         assert client.get(url).status_code == 404
     for typed in (writer.slug, writer.name, photographer.name):

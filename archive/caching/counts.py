@@ -9,7 +9,10 @@ change, not per request. Past ``ARCHIVE_COUNT_CACHE_SECONDS`` with no such chang
 count is served while one request remakes it (``archive.caching.remaking``).
 """
 
+import hashlib
+
 from django.conf import settings
+from django.db.models import Count
 
 from archive.caching import remaking
 from archive.models import Article, ContentVersion, StoryListing
@@ -46,3 +49,25 @@ def region_story_counts() -> dict[int, int]:
 
 def published_total() -> int:
     return cached("total", Article.objects.published().count)
+
+
+def _section_story_counts() -> dict[int, int]:
+    rows = Article.objects.published().values("section_id").annotate(n=Count("*"))
+    return {row["section_id"]: row["n"] for row in rows if row["section_id"] is not None}
+
+
+def section_story_counts() -> dict[int, int]:
+    """Public stories per section id: one grouped scan of the stories (0.6 s at a
+    million, once per public change, as the region counts)."""
+    return cached("sections", _section_story_counts)
+
+
+def contributor_story_counts(contributor_ids: list[int]) -> dict[int, int]:
+    """Public stories (bylines and photos) of each of ``contributor_ids``, the
+    contributors one page of the index lists: one grouped read of the listing index
+    (``StoryListing.objects.public_credit_counts``), cached for that page's names."""
+    ids = sorted(contributor_ids)
+    if not ids:
+        return {}
+    digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:32]
+    return cached(f"contributors:{digest}", lambda: StoryListing.objects.public_credit_counts(ids))

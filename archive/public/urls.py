@@ -14,6 +14,9 @@ urlpatterns = [
     path("preview/stories/<int:pk>/", views.story_preview, name="story_preview"),
     path("regions/", views.region_list, name="region_list"),
     path("regions/<slug:slug>/", views.region_detail, name="region_detail"),
+    path("sections/", views.section_list, name="section_list"),
+    path("sections/<slug:slug>/", views.section_detail, name="section_detail"),
+    path("contributors/", views.contributor_list, name="contributor_list"),
     path("contributors/<slug:slug>/", views.contributor_detail, name="contributor_detail"),
     # Feed readers poll: feeds are cached like pages (and invalidated like them).
     path("feeds/stories/", cached_page(feeds.StoryFeed()), name="story_feed"),

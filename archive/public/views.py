@@ -7,8 +7,9 @@ from django.views.decorators.cache import never_cache
 
 from archive.caching import counts
 from archive.caching.pages import cached_page
-from archive.models import Article, Contributor, Credit, Photo, Region
+from archive.models import Article, Contributor, Credit, Photo, Region, Section
 from archive.pagination import keyset_page
+from archive.public import contributors as index
 from archive.public import maps, story_extras
 from archive.public import regions as gazetteer
 from archive.public.filters import StoryFilter
@@ -231,6 +232,72 @@ def region_detail(request, slug: str):
             )
             if region.code.startswith(home) and region.is_current
             else None,
+        },
+    )
+
+
+@cached_page
+def section_list(request):
+    story_counts = counts.section_story_counts()
+    sections = list(Section.objects.public())
+    for section in sections:
+        section.story_count = story_counts.get(section.pk, 0)
+    return render(request, "archive/section_list.html", {"sections": sections})
+
+
+@cached_page(reads=("cursor",))
+def section_detail(request, slug: str):
+    """A section's public stories, newest first: a range of article_section_idx per page.
+    A section with none is a 404, as its feed is."""
+    section = get_object_or_404(Section.objects.public(), slug=slug)
+    stories = Article.objects.in_section(section).for_listing()
+    return render(
+        request,
+        "archive/section_detail.html",
+        {
+            "section": section,
+            "page": _paginate(request, stories),
+            "approximate_count": counts.section_story_counts().get(section.pk, 0),
+            "page_query": _query_without(request.GET),
+        },
+    )
+
+
+@cached_page(reads=("letter", "q", "cursor"))
+def contributor_list(request):
+    """The contributors with public stories, by the initial of their pinyin (the first
+    letter there is by default) or found by name (``archive.public.contributors``)."""
+    form = index.IndexForm(request.GET)
+    letters = index.initials()
+    contributors = Contributor.objects.public()
+    typed = letter = ""
+    if not form.is_valid():
+        contributors = contributors.none()
+    elif typed := form.cleaned_data["q"]:
+        contributors = index.found_by_name(contributors, typed)
+    elif letter := form.cleaned_data["letter"] or next(iter(letters), ""):
+        contributors = contributors.filter(index.initial(letter))
+    else:
+        contributors = contributors.none()
+    page = index.name_page(contributors, request.GET.get("cursor"), per_page=index.PER_PAGE)
+    page = index.with_story_counts(page)
+    return render(
+        request,
+        "archive/contributor_list.html",
+        {
+            "form": form,
+            "typed": typed,
+            "letter": letter,
+            "letters": [
+                {
+                    "letter": one,
+                    "label": "其他" if one == index.OTHER else one.upper(),
+                    "present": one in letters,
+                }
+                for one in [*index.LETTERS, index.OTHER]
+            ],
+            "page": page,
+            "page_query": _query_without(request.GET),
         },
     )
 

@@ -5,7 +5,9 @@ take a rarer reading (莲都 is Liandu, not Liandou; the surname 单 is Shan,
 曾 is Zeng), so those are overridden here before any conversion.
 """
 
+import functools
 import re
+import unicodedata
 
 from pypinyin import Style, lazy_pinyin, load_phrases_dict
 
@@ -96,3 +98,74 @@ def sort_key(text: str, *, person: bool = False) -> str:
     as in a Chinese dictionary.
     """
     return " ".join(syllables(text, person=person, tones=True))
+
+
+# A typed pinyin search splits into at most this many readings (xian: xian or xi-an).
+MAX_READINGS = 8
+MAX_TYPED = 100  # letters; a name is never longer
+_TYPED_SEPARATORS = re.compile(r"[^a-z]+")
+
+
+@functools.cache
+def _syllable_set() -> frozenset[str]:
+    """Every toneless syllable pypinyin knows (ü written v, as in slugs), but the
+    vowel-less interjections (m, n, ng, hm), which would split any typed name."""
+    from pypinyin.contrib.tone_convert import to_normal
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    found = set()
+    for readings in pinyin_dict.values():
+        for reading in readings.split(","):
+            found.add(to_normal(reading).replace("ü", "v"))
+    return frozenset(s for s in found if s.isascii() and s.isalpha() and set(s) & set("aeiouv"))
+
+
+@functools.cache
+def _syllable_prefixes() -> frozenset[str]:
+    return frozenset(s[:i] for s in _syllable_set() for i in range(1, len(s) + 1))
+
+
+def typed_readings(typed: str) -> list[str]:
+    """The ways typed pinyin splits into syllables, each as a slug would write it
+    (zhengchen, "zheng chen", Zhèng Chén → zheng-chen; xian → xian, xi-an); where it
+    splits no way into whole syllables, the last may be one not finished (zheng ch →
+    zheng-ch). Tone marks and numbers, spaces and apostrophes are dropped; ü and u:
+    are v. Empty when it is not pinyin."""
+    text = unicodedata.normalize("NFD", typed.lower().replace("u:", "v"))
+    text = text.replace("u\u0308", "v")
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    words = [w for w in _TYPED_SEPARATORS.split(text) if w]
+    if sum(map(len, words)) > MAX_TYPED:
+        return []
+    for unfinished in (False, True):
+        readings = [""]
+        for i, word in enumerate(words):
+            last = unfinished and i == len(words) - 1
+            readings = [
+                f"{reading}-{split}" if reading else split
+                for reading in readings
+                for split in _splits(word, unfinished=last)
+            ][:MAX_READINGS]
+        if any(readings):
+            return readings
+    return []
+
+
+@functools.lru_cache(maxsize=4096)
+def _splits(word: str, *, unfinished: bool) -> tuple[str, ...]:
+    """``word`` as syllables joined by hyphens, every way it splits (longest first
+    syllables first), at most ``MAX_READINGS``; ``unfinished``: the last may be a
+    syllable's start. Each ending is split once (cached), so a long word costs its
+    length, not the number of ways it could split."""
+    if not word:
+        return ("",)
+    found = []
+    for end in range(min(len(word), 6), 0, -1):  # zhuang: no syllable is longer
+        head, rest = word[:end], word[end:]
+        if head in _syllable_set() or (unfinished and not rest and head in _syllable_prefixes()):
+            found += [
+                f"{head}-{tail}" if tail else head for tail in _splits(rest, unfinished=unfinished)
+            ]
+            if len(found) >= MAX_READINGS:
+                break
+    return tuple(found[:MAX_READINGS])

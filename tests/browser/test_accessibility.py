@@ -25,6 +25,11 @@ def main_pages() -> list[str]:
         "/regions/",
         "/regions/quzhou/",
         "/regions/kecheng/",
+        "/sections/",
+        f"/sections/{story.section.slug}/",
+        "/contributors/",
+        "/contributors/?q=xu",
+        "/contributors/?letter=ab",  # a form error
         story.get_absolute_url(),
         f"/editions/{story.edition_date:%Y-%m-%d}/",
         "/editions/",
