@@ -25,6 +25,10 @@ from bench.measure import percentile
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 RATIO_TARGET, FLOOR_TARGET, QUERY_TARGET = 1.5, 10.0, 10
+# The admin's story search by a contributor's name and its contributor filter (issue 22):
+# their matches grow with the archive by design, so no ratio; a median under this at the
+# largest size instead.
+BY_CONTRIBUTOR_MS = 200.0
 MODES = ("cache", "nocache")
 # Search (issue 4), at the largest size: p95 per query and order, speed-up over icontains.
 NEWEST_P95, RELEVANCE_P95, SPEEDUP_TARGET = 150.0, 300.0, 20.0
@@ -202,8 +206,9 @@ def search_report(sizes: list[int], results: dict[int, dict]) -> tuple[list[str]
 
 
 def report(sizes: list[int], results: dict[int, dict]) -> tuple[str, list[str]]:
-    """Targets: medians flat in both modes; public pages near the floor as served (cached);
-    query counts (of the uncached work) equal across sizes and small."""
+    """Targets: medians flat in both modes (pages by contributor: under 200 ms at the
+    largest size instead); public pages near the floor as served (cached); query counts
+    (of the uncached work) equal across sizes and small."""
     lines, failures = [], []
     if "search" in results[sizes[0]]:
         lines, failures = search_report(sizes, results)
@@ -215,7 +220,13 @@ def report(sizes: list[int], results: dict[int, dict]) -> tuple[str, list[str]]:
         for name, (ratio, over_floor, kind) in derived.items():
             if name == "floor":
                 continue
-            if ratio > RATIO_TARGET:
+            largest = results[sizes[-1]][mode]["pages"][name]["median_ms"]
+            if kind == "admin by contributor":
+                if largest > BY_CONTRIBUTOR_MS:
+                    failures.append(
+                        f"{name} ({mode}): median {largest:.1f} ms > {BY_CONTRIBUTOR_MS} ms"
+                    )
+            elif ratio > RATIO_TARGET:
                 failures.append(f"{name} ({mode}): median ratio {ratio:.2f} > {RATIO_TARGET}")
             if mode == "cache" and kind == "public" and over_floor > FLOOR_TARGET:
                 failures.append(f"{name}: {over_floor:.1f}× the floor > {FLOOR_TARGET}")
@@ -286,6 +297,7 @@ def main():
                 "sizes": {str(s): results[s] for s in sizes},
                 "targets": {
                     "ratio": RATIO_TARGET,
+                    "by_contributor_median_ms": BY_CONTRIBUTOR_MS,
                     "x_floor": FLOOR_TARGET,
                     "queries": QUERY_TARGET,
                     "search_newest_p95_ms": NEWEST_P95,

@@ -22,7 +22,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import StrIndex
 
 from archive.admin import index_search
-from archive.models import Contributor, SearchDocument, StoryListing
+from archive.models import Contributor, StoryListing
 from archive.models.search import indexed_matches
 from archive.search.terms import Query
 
@@ -53,10 +53,18 @@ def credited_only(queryset, contributors: list[int]):
     newest first for them (11 s). Knowing how many, it fetches a few and walks the list
     for many. Past ``IDS_AT_MOST``, walking is right anyway."""
     credited = credited_stories(contributors)
-    if connections[queryset.db].vendor != "postgresql":
+    using = queryset.db
+    if connections[using].vendor != "postgresql":
         return queryset.filter(pk__in=credited)
-    ids = list(credited.values_list("article_id", flat=True)[: IDS_AT_MOST + 1])
-    return queryset.filter(AmongIds("pk", ids) if len(ids) <= IDS_AT_MOST else Q(pk__in=credited))
+    sql, params = _sql(credited, using)
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"SELECT ids::text, cardinality(ids) FROM (SELECT ARRAY({sql} LIMIT %s) AS ids "
+            "OFFSET 0) AS credited",
+            [*params, IDS_AT_MOST + 1],
+        )
+        ids, count = cursor.fetchone()
+    return queryset.filter(AmongIds("pk", ids) if count <= IDS_AT_MOST else Q(pk__in=credited))
 
 
 def named_by(term: str):
@@ -101,125 +109,151 @@ def in_title_or_credited(queryset, query: Query):
     """Stories where each term of ``query`` is in the title part or in the name of a
     contributor credited on them (``named_by``).
 
-    On PostgreSQL one query (``resolve``) finds, for each term rare in titles, the ids
-    of its stories: those the title index offers with the term in their title, and
-    those credited to the contributors it names. The list then reads them by id, and
-    PostgreSQL, knowing how many, either fetches them all (a few) or walks the list
-    newest first until it has a page (a prolific writer's 11,000 of a million:
-    4,500 stories walked, 20 ms). A term common in titles, or naming contributors of
-    too many stories, is checked story by story along the list, where its matches are
-    near. Elsewhere every term is checked so, the names looked up inside the list's
-    own queries.
+    On PostgreSQL one query (``resolve``) finds the ids of the stories that may match:
+    for one term, or several when those are fewer, the stories the title index offers
+    and those credited to the contributors named; else, for each term rare in titles,
+    its own. The list reads only those, and PostgreSQL, knowing how many, either
+    fetches them all (a few) or walks the list newest first until it has a page (a
+    prolific writer's 11,000 of a million: 4,500 stories walked, 20 ms). A story not
+    credited to them is checked against its document, as a title search always was.
+    A term common in titles, or naming contributors of too many stories, is checked
+    story by story along the list, where its matches are near. Elsewhere every term is
+    checked so, the names looked up inside the list's own queries.
     """
     if connections[queryset.db].vendor == "postgresql":
         found = resolve(query, using=queryset.db)
     else:
-        found = Resolved({t: named_by(t) for t in query.terms}, dict.fromkeys(query.terms), None)
+        every = dict.fromkeys(query.terms)
+        found = Resolved({t: named_by(t) for t in query.terms}, every, every, None)
     conditions, positions = [], {}
+    if found.candidates is not None:
+        conditions.append(AmongIds("pk", found.candidates))
     for i, term in enumerate(query.terms):
         named, stories = found.named[term], found.stories[term]
         if stories is not None:
-            # One array parameter: PostgreSQL plans knowing how many, and Django does
-            # not prepare 11,000 parameters one by one.
             conditions.append(AmongIds("pk", stories))
-            continue
-        # Along the list: the story's document joined, as ``in_title`` does (an EXISTS
-        # per story would be answered by hashing every document holding the term).
+            if not found.offered[term]:
+                continue  # only credited stories: no title to check
+        # The story's document joined, as ``in_title`` does (an EXISTS per story would
+        # be answered by hashing every document holding the term).
         positions[f"title_at_{i}"] = StrIndex("search_document__document", Value(term))
         title = Q(
             **{f"title_at_{i}__gt": 0, f"title_at_{i}__lte": F("search_document__title_length")}
         )
         # The credited check first, an index probe; PostgreSQL tries an OR's arms in order.
         conditions.append(title if named == [] else Q(credited_to(named)) | title)
-    queryset = queryset.alias(**positions).filter(*conditions)
-    return queryset.filter(pk__in=found.candidates) if found.candidates else queryset
+    return queryset.alias(**positions).filter(*conditions)
 
 
 class AmongIds(Func):
-    """``field = ANY(%s)``: ``ids`` as one array parameter (PostgreSQL), passed as it is
-    (an ArrayField value would prepare each of 11,000 ids, 20 ms)."""
+    """``field = ANY(%s)``: the ids as one parameter, a PostgreSQL array in its text
+    form, as read from the database: PostgreSQL plans knowing how many, and 11,000 ids
+    are neither parsed into Python nor adapted back (10 ms a query)."""
 
     output_field = BooleanField()
 
-    def __init__(self, field: str, ids: list[int]):
+    def __init__(self, field: str, ids: str):
         super().__init__(F(field))
         self.ids = ids
 
     def as_sql(self, compiler, connection, **extra):
         field, params = compiler.compile(self.get_source_expressions()[0])
-        return f"{field} = ANY(%s)", [*params, self.ids]
+        return f"{field} = ANY(%s::bigint[])", [*params, self.ids]
 
 
 @dataclass
 class Resolved:
     named: dict  # term → the contributors it names: ids, or a subquery (not PostgreSQL)
-    stories: dict[str, list[int] | None]  # term → its stories' ids; None: checked along the list
-    candidates: RawSQL | None  # stories holding every match, when few; else None
+    stories: dict[str, str | None]  # term → the ids that may match (an array's text), or None
+    offered: dict[str, int | None]  # term → stories the title index offers for it
+    candidates: str | None  # several terms: the ids that may match all (an array's text)
 
 
 def resolve(query: Query, *, using: str) -> Resolved:
-    """In one query, for each term: the contributors it names and, when the title index
-    offers fewer stories for it than ``index_search.walk_above`` (where walking the
-    list is cheaper), the ids of the stories it matches (at most that many too).
+    """In one query: the contributors each term names and the stories that may match,
+    as ids, where they are fewer than ``index_search.walk_above`` (past it walking the
+    list is cheaper), each list at most that long.
 
-    With several terms, one of them common, also how many stories the index offers for
-    all of them or credits to any named contributor: a story matching every term is
-    among those (发展 经济 at a million: both common alone, together rarer).
+    With several terms, first the stories the index offers for all of them and those
+    credited to any named contributor: a story matching every term is among those (发展
+    经济: both common alone, together rarer). Only when those are too many, for each
+    term, the stories offered for it (counted) and those credited to its names.
     """
     limit = index_search.walk_above()
-    ctes, columns, params, tail = [], [], [], []
+    several = len(query.terms) > 1
+    ctes, params = [], []
+    columns, tail = [], []  # (SQL, how the outer query reads it), and their parameters
+
+    def ids(array: str) -> list[str]:
+        # Read as text, with its length: 11,000 ids are neither parsed into Python nor
+        # adapted back when the list's queries pass them on (10 ms a query).
+        return [f"{array}::text", f"cardinality({array})"]
+
     for i, term in enumerate(query.terms):
         named, named_params = named_by(term).query.get_compiler(using).as_sql()
         offered = indexed_matches("title_vector", Query((term,)).tsquery())
+        # A CTE is read only where a column asks for it: a term's offered stories only
+        # where the stories of all the terms are too many.
         ctes += [
             f"named_{i} AS MATERIALIZED ({named})",
             f"offered_{i} AS MATERIALIZED ({offered.sql} LIMIT %s)",
         ]
         params += [*named_params, *offered.params, limit]
-        columns.append(f"ARRAY(SELECT * FROM named_{i})")
-        title, title_params = _in_title_among(term, f"SELECT * FROM offered_{i}", using)
+    few = "(SELECT count(*) FROM candidates) < %s"
+    if several:
+        anyone = " UNION ".join(f"SELECT * FROM named_{i}" for i in range(len(query.terms)))
+        sql, union_params = _union(query, RawSQL(anyone, []), using)
+        ctes.append(f"candidates AS MATERIALIZED ({sql} LIMIT %s)")
+        params += [*union_params, limit]
+        columns.append((f"CASE WHEN {few} THEN ARRAY(SELECT DISTINCT * FROM candidates) END", ids))
+        tail.append(limit)
+    for i in range(len(query.terms)):
         credited, credited_params = _sql(
             credited_stories(RawSQL(f"SELECT * FROM named_{i}", [])), using
         )
-        # CASE: the documents are read only for a term the index offers few stories for.
-        columns.append(
-            f"CASE WHEN (SELECT count(*) FROM offered_{i}) < %s "
-            f"THEN ARRAY(({title}) UNION ({credited}) LIMIT %s) END"
+        count = f"(SELECT count(*) FROM offered_{i})"
+        stories = (
+            f"CASE WHEN {count} < %s "
+            f"THEN ARRAY((SELECT * FROM offered_{i}) UNION ({credited}) LIMIT %s) END"
         )
-        tail += [limit, *title_params, *credited_params, limit + 1]
-    if len(query.terms) > 1:
-        anyone = " UNION ".join(f"SELECT * FROM named_{i}" for i in range(len(query.terms)))
-        sql, union_params = _union(query, RawSQL(anyone, []), using)
-        columns.append(f"(SELECT count(*) FROM ({sql} LIMIT %s) AS candidates)")
-        tail += [*union_params, limit]
+        stories_params = [limit, *credited_params, limit + 1]
+        if several:  # asked only when the stories of all the terms are too many
+            count, stories = (
+                f"CASE WHEN NOT {few} THEN {count} END",
+                (f"CASE WHEN NOT {few} THEN {stories} END"),
+            )
+            stories_params = [limit, *stories_params]
+        columns += [
+            (f"ARRAY(SELECT * FROM named_{i})", lambda name: [name]),
+            (count, lambda name: [name]),
+            (stories, ids),
+        ]
+        tail += [*([limit] if several else []), *stories_params]
+    inner = ", ".join(f"{sql} AS c{n}" for n, (sql, _) in enumerate(columns))
+    outer = ", ".join(e for n, (_, read) in enumerate(columns) for e in read(f"c{n}"))
     with connections[using].cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(ctes)} SELECT {', '.join(columns)}", params + tail)
-        row = cursor.fetchone()
-    named = {term: row[2 * i] for i, term in enumerate(query.terms)}
-    stories = {
-        term: ids if ids is not None and len(ids) <= limit else None
-        for term, ids in ((term, row[2 * i + 1]) for i, term in enumerate(query.terms))
-    }
-    candidates = None
-    if len(query.terms) > 1 and None in stories.values() and row[-1] < limit:
-        everyone = sorted({pk for ids in named.values() for pk in ids})
-        candidates = RawSQL(*_union(query, everyone, using))
-    return Resolved(named, stories, candidates)
+        cursor.execute(
+            # OFFSET 0: not merged into the outer query, which would read each array twice.
+            f"WITH {', '.join(ctes)} SELECT {outer} FROM (SELECT {inner} OFFSET 0) AS found",
+            params + tail,
+        )
+        row = list(cursor.fetchone())
+    candidates = _listed(*row[:2], limit) if several else None
+    row = row[2:] if several else row
+    named, offered, stories = {}, {}, {}
+    for i, term in enumerate(query.terms):
+        named[term], offered[term], text, length = row[4 * i : 4 * i + 4]
+        stories[term] = _listed(text, length, limit)
+    return Resolved(named, stories, offered, candidates)
+
+
+def _listed(ids: str | None, length: int | None, limit: int) -> str | None:
+    """An array of ids (its text), if there is one of at most ``limit`` ids."""
+    return ids if ids is not None and length <= limit else None
 
 
 def _sql(queryset, using: str) -> tuple[str, list]:
     return queryset.query.get_compiler(using).as_sql()
-
-
-def _in_title_among(term: str, stories: str, using: str) -> tuple[str, list]:
-    """SQL for the ids of ``stories`` (SQL of ids) with ``term`` in their title part."""
-    documents = (
-        SearchDocument.objects.filter(article_id__in=RawSQL(stories, []))
-        .alias(at=StrIndex("document", Value(term)))
-        .filter(at__gt=0, at__lte=F("title_length"))
-        .values("article_id")
-    )
-    return _sql(documents, using)
 
 
 def _union(query: Query, contributors, using: str) -> tuple[str, list]:
