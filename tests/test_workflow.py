@@ -220,8 +220,9 @@ def test_history_shows_who_changed_the_headline_and_byline_and_revert_restores_t
         headline="柯城：进入新赛道", status=Article.Status.DRAFT, regions=["330802"]
     )
     BylineFactory(article=story, contributor=old_author)
-    # A first admin save records the story whole: this is the version to go back to.
-    assert save(client, story).status_code == 302
+    # A first admin save that changes it records the story whole (its byline with it):
+    # this is the version to go back to.
+    assert save(client, story, subtitle="产业新城").status_code == 302
     original = Article.history.filter(id=story.pk).latest("history_date")
 
     page = client.get(change_url(story))
