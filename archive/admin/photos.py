@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from archive.admin import index_search
 from archive.admin.credits import PhotoCreditForm
 from archive.admin.deletion import ListsWhatEditorsKnow
-from archive.admin.stale import StaleGuardForm
+from archive.admin.stale import StaleGuardAdmin, StaleGuardForm
 from archive.admin.widgets import PHOTO_UPLOAD, PreloadedAutocompleteAdmin
 from archive.editorial import roles, services
 from archive.models import Article, Credit, Photo
@@ -41,7 +41,7 @@ class PhotoCreditsInline(PreloadedAutocompleteAdmin, admin.TabularInline):
 
 
 @admin.register(Photo)
-class PhotoAdmin(ListsWhatEditorsKnow, admin.ModelAdmin):
+class PhotoAdmin(ListsWhatEditorsKnow, StaleGuardAdmin, admin.ModelAdmin):
     """The photo editor's desk: every photo with its caption and credits."""
 
     form = PhotoForm
@@ -57,14 +57,6 @@ class PhotoAdmin(ListsWhatEditorsKnow, admin.ModelAdmin):
     fields = ["article_link", "image", "caption", "alt_text", "order", "loaded_version"]
     readonly_fields = ["article_link"]
     formfield_overrides = PHOTO_UPLOAD
-
-    def get_fields(self, request, obj=None):
-        # The version the form was opened at travels with a form that can be saved; a
-        # page shown read-only has none (Django would show the field as "None").
-        fields = super().get_fields(request, obj)
-        if self.has_change_permission(request, obj):
-            return fields
-        return [name for name in fields if name != "loaded_version"]
 
     def get_queryset(self, request):
         # The credit line of every listed photo, in one query rather than two a row.

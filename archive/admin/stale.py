@@ -59,3 +59,18 @@ def stale_message(article_id: int, loaded: int | None):
         who,
         items or format_html("<li>（无法列出细节）</li>"),
     )
+
+
+class StaleGuardAdmin:
+    """For a ModelAdmin whose form is a ``StaleGuardForm``: the version the form was
+    opened at travels with a form that can be saved; a page shown read-only lists no
+    such field (Django would show it as "None")."""
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj):
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "loaded_version"]})
+            for name, options in fieldsets
+        ]

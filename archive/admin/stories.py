@@ -24,7 +24,7 @@ from archive.admin.filters import (
 )
 from archive.admin.history import StoryHistoryViews
 from archive.admin.publishing import PublishingActions
-from archive.admin.stale import StaleGuardForm
+from archive.admin.stale import StaleGuardAdmin, StaleGuardForm
 from archive.admin.widgets import (
     PHOTO_UPLOAD,
     PreloadedAutocompleteAdmin,
@@ -338,6 +338,7 @@ class ArticleAdminForm(StaleGuardForm):
 @admin.register(Article)
 class ArticleAdmin(
     ListsWhatEditorsKnow,
+    StaleGuardAdmin,
     StoryHistoryViews,
     PublishingActions,
     PreloadedAutocompleteAdmin,
@@ -417,17 +418,6 @@ class ArticleAdmin(
         who = obj.import_checked_by or "（已删除的用户）"
         when = timezone.localtime(obj.import_checked_at)
         return f"{len(obj.import_warnings)} 条，{who} 于 {when:%Y-%m-%d %H:%M} 核对"
-
-    def get_fieldsets(self, request, obj=None):
-        # The version the form was opened at travels with a form that can be saved; a
-        # story shown read-only has none (Django would show it as "None").
-        fieldsets = super().get_fieldsets(request, obj)
-        if self.has_change_permission(request, obj):
-            return fieldsets
-        return [
-            (name, {**options, "fields": [f for f in options["fields"] if f != "loaded_version"]})
-            for name, options in fieldsets
-        ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
