@@ -395,6 +395,29 @@ def test_a_story_links_to_its_area_on_the_page_image(client):
     assert not draft_area.exists()
 
 
+def test_a_search_result_links_to_its_story_marked_on_the_page_image(client):
+    scanned, story = page_with_areas()
+    unmarked = ArticleFactory(edition_date=DAY, page_number=1, headline="柯城另一篇报道")
+    url = reverse("archive:story_list")
+    with CaptureQueriesContext(connection) as one:
+        html = page(client.get(url, {"q": "柯城"}))
+    marked = reverse("archive:edition_page", args=[DAY, 1]) + f"?area={story.pk}"
+    links = re.findall(r'<a class="page-area-link" href="([^"]+)">在版面图上查看', html)
+    assert links == [marked]
+    assert unmarked.get_absolute_url() in html  # found, but marked on no page: no link
+    # The viewer the link opens marks that story's areas.
+    viewer = page(client.get(marked))
+    assert f'data-story="{story.pk}"' in viewer and f'data-story="{unmarked.pk}"' not in viewer
+    # One read gives every listed story its link, however many are marked.
+    for n in range(5):
+        other = ArticleFactory(edition_date=DAY, page_number=1, headline=f"柯城第{n}篇")
+        StoryArea.objects.create(page=scanned, article=other, x=0, y=n / 10, width=1, height=0.05)
+    with CaptureQueriesContext(connection) as six:
+        html = page(client.get(url, {"q": "柯城"}))
+    assert html.count('class="page-area-link"') == 6
+    assert len(six) == len(one)
+
+
 # The demo ---------------------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 
 from .articles import Article
 from .fields import TidyCharField
@@ -112,6 +113,22 @@ class StoryAreaQuerySet(models.QuerySet):
     def public(self):
         """Areas of stories the public may see now."""
         return self.filter(public("article__"))
+
+    def page_urls(self, article_ids) -> dict[int, str]:
+        """For each of these stories with an area marked, the URL of the page image
+        with its areas marked (``?area=<story id>``; its first page where it runs over
+        several). One query along the areas' index on their story."""
+        rows = (
+            self.filter(article_id__in=list(article_ids))
+            .order_by("article_id", "page__page_number", "order", "id")
+            .values_list("article_id", "page__edition_date", "page__page_number")
+        )
+        urls = {}
+        for article_id, day, number in rows:
+            if article_id not in urls:
+                page = reverse("archive:edition_page", args=[day, number])
+                urls[article_id] = f"{page}?area={article_id}"
+        return urls
 
 
 class StoryArea(models.Model):

@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 
 from archive.caching import counts
 from archive.caching.pages import cached_page
-from archive.models import Article, Contributor, Credit, Photo, Region, Section
+from archive.models import Article, Contributor, Credit, Photo, Region, Section, StoryArea
 from archive.pagination import keyset_page
 from archive.public import contributors as index
 from archive.public import maps, story_extras
@@ -86,6 +86,7 @@ def story_list(request):
     query = data.get("q") or Query()
     if query:
         _mark_matches(page, query)
+    _link_page_areas(page)
     _offer_choices(filterset, request.GET)
     approximate_count, more = _approximate_count(data) if valid else (0, False)
     return render(
@@ -132,6 +133,14 @@ def _mark_matches(page, query: Query) -> None:
             ],
             query.terms,
         )
+
+
+def _link_page_areas(page) -> None:
+    """Give each listed story marked on a page image the way there, its area marked:
+    a search's reader goes from a result to the story on the printed page."""
+    urls = StoryArea.objects.public().page_urls(story.pk for story in page)
+    for story in page:
+        story.page_area_url = urls.get(story.pk, "")
 
 
 def _approximate_count(data) -> tuple[int | None, bool]:

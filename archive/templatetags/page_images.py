@@ -4,7 +4,6 @@ when no public area of it is marked on any page. One query, whatever the archive
 (along the areas' index on their story)."""
 
 from django import template
-from django.urls import reverse
 
 from archive.models import StoryArea
 
@@ -13,15 +12,4 @@ register = template.Library()
 
 @register.simple_tag
 def page_area_url(article) -> str:
-    area = (
-        StoryArea.objects.public()
-        .filter(article=article)
-        .select_related("page")
-        .only("page__edition_date", "page__page_number")
-        .order_by("page__page_number", "order", "id")
-        .first()
-    )
-    if area is None:
-        return ""
-    url = reverse("archive:edition_page", args=[area.page.edition_date, area.page.page_number])
-    return f"{url}?area={article.pk}"
+    return StoryArea.objects.public().page_urls([article.pk]).get(article.pk, "")
