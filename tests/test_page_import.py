@@ -1,14 +1,17 @@
 """Importing a page: the import_page command and the admin's import screen."""
 
+import datetime
 import io
 import json
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from PIL import Image
 
-from archive.models import Article, Contributor, Credit, PageImport, Photo, Section
+from archive.models import Article, Contributor, Credit, EditionPage, PageImport, Photo, Section
 from tests.sample_page import BANNER, PAGE, STORIES
 
 pytestmark = pytest.mark.django_db
@@ -204,3 +207,108 @@ def test_the_import_screen_is_offered_to_editors_with_the_permission(editor_clie
 def test_a_malformed_page_import_filter_lists_nothing_rather_than_failing(editor_client):
     response = editor_client.get(reverse("admin:archive_article_changelist"), {"page_import": "x"})
     assert response.status_code == 200
+
+
+# --- the page's scan, filed with its stories ----------------------------------------------
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    return tmp_path
+
+
+def scan_file(content: bytes | None = None, name="page-1.png"):
+    if content is None:
+        out = io.BytesIO()
+        Image.new("RGB", (400, 600), (250, 247, 238)).save(out, "PNG")
+        content = out.getvalue()
+    return SimpleUploadedFile(name, content)
+
+
+def import_with_scan(client, scan, **fields):
+    data = {"text": PAGE.read_text(encoding="utf-8"), "_import": "导入为草稿", "scan": scan}
+    return client.post(IMPORT_URL, {**data, **fields})
+
+
+def test_the_preview_offers_the_scan_beside_the_import_button(editor_client):
+    first = editor_client.get(IMPORT_URL).content.decode()
+    assert 'name="scan"' not in first  # a file input cannot be carried to the next step
+    text = PAGE.read_text(encoding="utf-8")
+    preview = editor_client.post(IMPORT_URL, {"text": text, "_preview": "预览"}).content.decode()
+    assert 'type="file" name="scan"' in preview and "版面文件（可选）" in preview
+
+
+def test_a_scan_imported_with_the_page_becomes_its_page_image(editor_client, media_root):
+    response = import_with_scan(
+        editor_client, scan_file(), edition_date="2025-01-24", page_number="3"
+    )
+    assert response.status_code == 302
+    record = PageImport.objects.get()
+    page_image = EditionPage.objects.get()
+    assert (page_image.edition_date, page_image.page_number) == (datetime.date(2025, 1, 24), 3)
+    assert page_image.page_name == BANNER
+    assert (page_image.width, page_image.height) == (400, 600)
+    assert len(list(media_root.rglob("page.dzi"))) == 1  # its tiles, made on the way
+    assert {a.page_number for a in record.articles.all()} == {3}
+    landing = editor_client.get(response["Location"]).content.decode()
+    change = reverse("admin:archive_editionpage_change", args=[page_image.pk])
+    assert f'<a href="{change}">在版面图上画出各篇报道的区域</a>' in landing
+    # The editor marks the stories there: the day's stories are offered.
+    form = editor_client.get(change).content.decode()
+    for article in record.articles.all():
+        assert f'<option value="{article.pk}">' in form
+
+
+@pytest.mark.parametrize(
+    ("scan", "fields", "reason"),
+    [
+        (b"%PDF-1.4 not really", {"page_number": "3"}, "版面文件不能使用"),
+        (None, {}, "需要见报日期和版次"),  # the sample prints no page number
+    ],
+)
+def test_a_refused_scan_writes_nothing_and_shows_the_preview_again(
+    editor_client, media_root, scan, fields, reason
+):
+    before = snapshot()
+    response = import_with_scan(
+        editor_client, scan_file(scan), **{"edition_date": "2025-01-24", **fields}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert reason in html
+    assert 'name="_import"' in html and STORIES[0]["headline"] in html  # choose another file
+    assert snapshot() == before
+    assert not EditionPage.objects.exists()
+    assert not [path for path in media_root.rglob("*") if path.is_file()]
+
+
+def test_a_page_that_has_its_image_already_is_refused_with_nothing_written(
+    editor_client, media_root
+):
+    EditionPage.objects.create(
+        edition_date=datetime.date(2025, 1, 24), page_number=3, scan=scan_file()
+    )
+    before = snapshot()
+    response = import_with_scan(
+        editor_client, scan_file(), edition_date="2025-01-24", page_number="3"
+    )
+    assert "2025年1月24日第3版已有版面图" in response.content.decode()
+    assert snapshot() == before
+    assert EditionPage.objects.count() == 1
+
+
+def test_an_editor_who_may_not_add_page_images_imports_the_text_only(editor_client, editor):
+    editor.user_permissions.remove(
+        Permission.objects.get(codename="add_editionpage", content_type__app_label="archive")
+    )
+    text = PAGE.read_text(encoding="utf-8")
+    preview = editor_client.post(IMPORT_URL, {"text": text, "_preview": "预览"}).content.decode()
+    assert 'name="scan"' not in preview
+    response = import_with_scan(editor_client, scan_file(), page_number="3")
+    assert response.status_code == 302  # the file is not a field of this form: ignored
+    assert PageImport.objects.exists() and not EditionPage.objects.exists()

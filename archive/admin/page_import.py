@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from archive.admin.deletion import ListsWhatEditorsKnow
-from archive.editorial import services
+from archive.editorial import roles, services
 from archive.ingest import source
 from archive.ingest.page import Photo, Story
 from archive.models import Credit, PageImport
@@ -50,6 +50,20 @@ class PageImportForm(forms.Form):
             "invalid": "版次应是一个整数。",
         },
     )
+
+    # Offered with the preview, beside the button that imports: a file input cannot be
+    # carried from one step to the next. Checked when the page is imported.
+    scan = forms.FileField(
+        label="版面文件（可选）",
+        required=False,
+        help_text="本版的扫描件：单页 PDF，或 JPEG、PNG、TIFF 图片。导入时一并保存为版面图，"
+        "之后在版面图上画出各篇报道的区域；也可以以后在“版面图”中添加。",
+    )
+
+    def __init__(self, *args, scan=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not scan:
+            del self.fields["scan"]
 
     def clean(self):
         data = super().clean()
@@ -151,30 +165,38 @@ class PageImportAdmin(ListsWhatEditorsKnow, admin.ModelAdmin):
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = PageImportForm(request.POST or None, request.FILES or None)
-        preview = edition = None
+        with_scan = roles.can_add_page_image(request.user)
+        importing = request.method == "POST" and "_import" in request.POST
+        form = PageImportForm(
+            request.POST or None, request.FILES or None, scan=importing and with_scan
+        )
+        preview = edition = scan_error = None
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            if "_import" in request.POST:
+            if importing:
                 try:
                     record = services.page_import(
                         text=data["text"],
                         edition_date=data["edition_date"],
                         page_number=data["page_number"],
+                        scan=data.get("scan"),
                         user=request.user,
                     )
                 except services.PageAlreadyImported as error:
                     form.add_error(None, str(error))
+                except services.PageScanRefused as error:
+                    scan_error = str(error)  # the preview again, to choose another file
                 else:
                     self._imported(request, record)
                     url = reverse("admin:archive_article_changelist")
                     return HttpResponseRedirect(f"{url}?page_import={record.pk}")
-            else:
+            if not importing or scan_error:
                 preview, edition = data["page"], data["edition"]
                 # The confirmation posts the decoded text, whether it was pasted or
                 # uploaded, and the date and page as the editor gave them (or not).
                 form = PageImportForm(
-                    initial={k: data[k] for k in ("text", "edition_date", "page_number")}
+                    initial={k: data[k] for k in ("text", "edition_date", "page_number")},
+                    scan=with_scan,
                 )
                 if PageImport.objects.filter(digest=source.digest(data["text"])).exists():
                     messages.warning(request, "这个版面已经导入过：再次导入会被拒绝。")
@@ -184,6 +206,7 @@ class PageImportAdmin(ListsWhatEditorsKnow, admin.ModelAdmin):
             "title": "导入版面",
             "form": form,
             "preview": preview,
+            "scan_error": scan_error,
             **(extra_context or {}),
         }
         if preview is not None:
@@ -199,6 +222,16 @@ class PageImportAdmin(ListsWhatEditorsKnow, admin.ModelAdmin):
         count, noted = len(stories), sum(1 for story in stories if story.import_warnings)
         check = f"；其中 {noted} 篇有导入提示，列在稿件页面顶部" if noted else ""
         self.message_user(request, f"已导入 {count} 篇草稿，请逐篇核对后发布{check}。")
+        if record.page_image is not None:
+            url = reverse("admin:archive_editionpage_change", args=[record.page_image.pk])
+            self.message_user(
+                request,
+                format_html(
+                    '版面图“{}”已保存：<a href="{}">在版面图上画出各篇报道的区域</a>。',
+                    record.page_image,
+                    url,
+                ),
+            )
         # The preview showed them; the drafts' list is where the editor goes next.
         for story in record.parsed.stories:
             for note in story.old_names:

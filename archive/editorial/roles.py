@@ -111,6 +111,11 @@ def can_import(user) -> bool:
     return _system(user) or user.has_perm("archive.add_pageimport")
 
 
+def can_add_page_image(user) -> bool:
+    """File the scan of a printed page (a 版面图) for readers to browse."""
+    return _system(user) or user.has_perm("archive.add_editionpage")
+
+
 def allowed_statuses(user) -> list[str]:
     return list(Status.values) if can_publish(user) else list(REPORTER_STATUSES)
 
@@ -123,3 +128,4 @@ NO_ADD = "您没有新建稿件的权限。"
 NO_DELETE = "您没有删除这篇稿件的权限。"
 NO_MERGE = "您没有合并作者/供稿方的权限。"
 NO_IMPORT = "您没有导入版面的权限。"
+NO_PAGE_IMAGE = "您没有添加版面图的权限。"

@@ -7,6 +7,7 @@ import datetime
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from archive.models import (
     ArticleRegion,
     Contributor,
     Credit,
+    EditionPage,
     PageImport,
     Photo,
     RefreshJob,
@@ -404,6 +406,11 @@ class PageAlreadyImported(Exception):
         self.page_import = page_import
 
 
+class PageScanRefused(Exception):
+    """The scan given with a page could not be filed as its page image (its reason
+    said in the editor's words): nothing was written."""
+
+
 class PageWithoutStories(source.RejectedPage):
     """Text in which the parser found no story: nothing was written."""
 
@@ -570,6 +577,7 @@ def page_import(
     text: str,
     edition_date: datetime.date | None = None,
     page_number: int | None = None,
+    scan=None,
     user=None,
 ) -> PageImport:
     """Draft stories from a page's OCR text, with its section, contributors and regions
@@ -583,12 +591,18 @@ def page_import(
     The parsed page is returned as the record's ``parsed`` (not stored): its stories'
     ``old_names`` are the warnings about names out of use on that date.
 
-    Raises ``source.RejectedPage`` for text that is not a page, and
-    ``PageAlreadyImported`` when the same text was imported before.
+    ``scan``, an uploaded scan of the printed page, is filed as the page image of that
+    date and page (``EditionPage``), checked and made into tiles as any scan is, in the
+    same transaction: a refused scan writes no story either.
+
+    Raises ``source.RejectedPage`` for text that is not a page,
+    ``PageAlreadyImported`` when the same text was imported before, and
+    ``PageScanRefused`` for a scan that cannot be filed (its reason said).
     """
     roles.require(roles.can_import(user), roles.NO_IMPORT)
     page = page_parse(text, edition_date=edition_date, page_number=page_number)
     edition = page_edition(text, edition_date=edition_date, page_number=page_number)
+    page_image = _page_image(edition, page.banner, scan, user) if scan else None
     digest = source.digest(text)
     # Lock out a concurrent import of the same page until this one commits.
     existing = PageImport.objects.select_for_update().filter(digest=digest).first()
@@ -631,6 +645,32 @@ def page_import(
         )
         stories.append(article)
     record.articles.set(stories)
+    if page_image is not None:
+        page_image.save()  # last: the files it writes are a refused import's only trace
     after_write(stories, user=user, created=True)
     record.parsed = page
+    record.page_image = page_image
     return record
+
+
+def _page_image(edition, page_name: str, scan, user) -> EditionPage:
+    """The page image an import files with its stories, checked but not yet saved."""
+    roles.require(roles.can_add_page_image(user), roles.NO_PAGE_IMAGE)
+    if edition.date is None or edition.page_number is None:
+        raise PageScanRefused("附上版面文件需要见报日期和版次：请填写后重新预览。")
+    page_image = EditionPage(
+        edition_date=edition.date,
+        page_number=edition.page_number,
+        page_name=page_name[: EditionPage._meta.get_field("page_name").max_length],
+        scan=scan,
+    )
+    try:
+        page_image.full_clean()
+    except ValidationError as error:
+        if "__all__" in error.message_dict:  # the unique date and page
+            raise PageScanRefused(
+                f"{_day(edition.date)}第{edition.page_number}版已有版面图：请到“版面图”中替换，"
+                "或不附版面文件再导入。"
+            ) from None
+        raise PageScanRefused("版面文件不能使用：" + "；".join(error.messages)) from None
+    return page_image
