@@ -33,6 +33,11 @@ def main_pages() -> list[str]:
         story.get_absolute_url(),
         f"/editions/{story.edition_date:%Y-%m-%d}/",
         "/editions/",
+        f"/editions/{story.edition_date:%Y-%m}/",
+        # The page image with its story areas (drawn by the demo where a CJK font is
+        # installed, the page's story list alone elsewhere), one story's areas marked.
+        f"/editions/{story.edition_date:%Y-%m-%d}/{story.page_number}/",
+        f"/editions/{story.edition_date:%Y-%m-%d}/{story.page_number}/?area={story.pk}",
     ]
 
 
