@@ -68,7 +68,12 @@ def media(page):
 def test_a_reader_clicks_a_storys_area_on_the_page_and_lands_on_the_story(
     live_server, page, media, printed_page
 ):
-    page.goto(live_server.url + PAGE_URL)
+    # From the calendar: the month of the edition, its day, the day's page 1.
+    page.goto(f"{live_server.url}/editions/{demo.EDITION_DATE:%Y-%m}/")
+    page.locator(f"table a[href$='/editions/{demo.EDITION_DATE:%Y-%m-%d}/']").first.click()
+    page.wait_for_url(re.compile(rf"/editions/{demo.EDITION_DATE:%Y-%m-%d}/$"))
+    page.locator(f"main a[href$='{PAGE_URL}']").first.click()
+    page.wait_for_url(re.compile(re.escape(PAGE_URL) + "$"))
     areas = page.locator(".page-area")
     areas.first.wait_for(state="attached")
     assert areas.count() == 2
@@ -126,6 +131,18 @@ def test_a_story_marked_from_a_link_is_highlighted_on_the_page(
     assert marked.count() == 1
     assert marked.first.get_attribute("title") == JIANDE
     assert page.locator(".page-areas__link.is-marked").text_content() == JIANDE
+
+
+def test_a_search_result_opens_the_page_with_its_storys_area_marked(
+    live_server, page, media, printed_page
+):
+    page.goto(f"{live_server.url}/stories/?q=建德")
+    result = page.locator(".story-item", has_text="担当之")
+    result.locator("a.page-area-link").click()
+    page.wait_for_url(re.compile(re.escape(PAGE_URL) + r"\?area=\d+$"))
+    marked = page.locator(".page-area.is-marked")
+    marked.first.wait_for(state="attached")
+    assert {marked.nth(n).get_attribute("title") for n in range(marked.count())} == {JIANDE}
 
 
 def test_without_javascript_the_page_shows_the_plain_image_and_the_list(
