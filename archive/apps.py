@@ -1,5 +1,6 @@
 from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
+from django_tasks.backends.database.apps import TasksAppConfig
 
 
 class ArchiveConfig(AppConfig):
@@ -41,3 +42,10 @@ class LoginProtectionConfig(AxesAppConfig):
         AccessAttempt.__str__ = named("登录尝试")
         AccessLog.__str__ = named("登录")
         AccessFailureLog.__str__ = named("登录失败")
+
+
+class TaskQueueConfig(TasksAppConfig):
+    """django-tasks' database queue under a Chinese name in the admin (its own is "Tasks
+    Database Backend"); its models are named through the project's catalog."""
+
+    verbose_name = "后台任务队列"

@@ -30,6 +30,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, reverse
+from django_tasks.backends.database.models import DBTaskResult, get_date_max
 from PIL import Image
 
 from archive.demo import PAGE
@@ -352,6 +353,27 @@ def test_admin_page_speaks_chinese(newsroom, screen):
             assert response.status_code in expected, (role, url, response.status_code)
             found = problems_on(response, newsroom.data)
             problems += [f"{role} {url}: {p}" for p in found]
+    assert not problems, "\n".join(problems)
+
+
+def test_a_superusers_admin_speaks_chinese_with_every_app_shown(newsroom, django_user_model):
+    client = Client()
+    client.force_login(django_user_model.objects.create_superuser("站长", password="很长的口令"))
+    DBTaskResult.objects.create(  # a row, so the list shows its columns and states
+        task_path="archive.editorial.tasks.refresh_stories",
+        args_kwargs={"args": [1], "kwargs": {}},
+        backend_name="default",
+        run_after=get_date_max(),  # "as soon as possible", which any backend runs
+    )
+    problems = []
+    for url in [
+        reverse("admin:index"),
+        reverse("admin:django_tasks_database_dbtaskresult_changelist"),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200
+        problems += [f"{url}: {p}" for p in problems_on(response, newsroom.data)]
+    assert "后台任务队列" in response.content.decode()
     assert not problems, "\n".join(problems)
 
 

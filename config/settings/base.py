@@ -31,7 +31,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_tasks",
-    "django_tasks.backends.database",
+    "archive.apps.TaskQueueConfig",  # django-tasks' database queue, named in Chinese
     "archive",
 ]
 
