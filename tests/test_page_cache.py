@@ -191,3 +191,49 @@ def test_with_every_remake_slot_busy_a_cached_page_is_served_and_a_new_one_told_
         for fd in holders:
             os.close(fd)  # releases its lock
     assert client.get(LIST, {"q": "柯城"}).status_code == 200
+
+
+# The API's anonymous GETs, cached as the pages are -----------------------------------------
+
+API_STORIES = reverse("api:story-list")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        API_STORIES,
+        API_STORIES + "?region=kecheng",
+        reverse("api:region-list") + "?province=zhejiang",
+        reverse("api:region-tree") + "?province=zhejiang",
+        reverse("api:region-suggest") + "?q=ke",
+        reverse("api:region-detail", args=["kecheng"]),
+    ],
+)
+def test_a_repeated_api_request_is_served_from_the_cache(client, url):
+    story = ArticleFactory(headline="柯城：接口缓存", regions=["330802"])
+    first, first_queries = get(client, url)
+    again, queries = get(client, url + ("&" if "?" in url else "?") + "utm_source=x")
+    assert first.status_code == again.status_code == 200
+    assert again.content == first.content and again["Content-Type"] == "application/json"
+    assert first_queries > 1 and queries == 1
+    if url.startswith(API_STORIES):
+        services.stories_withdraw(stories=Article.objects.filter(pk=story.pk))
+        assert "接口缓存" not in client.get(url).content.decode()  # gone at once
+
+
+def test_an_api_story_withdrawn_is_gone_from_the_cache_at_once(client):
+    story = ArticleFactory(headline="柯城：接口里的单篇")
+    url = reverse("api:story-detail", args=[story.pk])
+    assert client.get(url).json()["headline"] == "柯城：接口里的单篇"
+    services.stories_withdraw(stories=Article.objects.filter(pk=story.pk))
+    assert client.get(url).status_code == 404
+
+
+def test_an_api_error_is_not_cached_and_a_dropped_parameter_never_reaches_the_links(client):
+    ArticleFactory.create_batch(25, regions=["330802"])  # more than one page
+    assert client.get(API_STORIES, {"date_after": "昨天"}).status_code == 400
+    _, queries = get(client, API_STORIES + "?date_after=昨天")
+    assert queries > 1  # made again, not served from the cache
+    page = client.get(API_STORIES, {"region": "kecheng", "bust": "7"}).json()
+    assert "cursor=" in page["next"] and "region=kecheng" in page["next"]
+    assert "bust" not in page["next"]

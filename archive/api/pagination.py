@@ -12,7 +12,6 @@ from django.db.models import Q
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
-from rest_framework.utils.urls import replace_query_param
 
 from archive.public.filters import StoryFilter
 from archive.public.lists import filtered_page
@@ -28,8 +27,11 @@ class CursorLinks(BasePagination):
     def _link(self, cursor: str | None) -> str | None:
         if cursor is None:
             return None
-        url = self.request.build_absolute_uri()
-        return replace_query_param(url, self.cursor_query_param, cursor)
+        # From the parameters the view reads (the page cache drops any other), not the
+        # raw query string: a cached page's links are the same for every reader.
+        query = self.request.query_params.copy()
+        query[self.cursor_query_param] = cursor
+        return f"{self.request.build_absolute_uri(self.request.path)}?{query.urlencode()}"
 
     def bad_cursor(self) -> ValidationError:
         return ValidationError({self.cursor_query_param: ["无效的翻页参数。"]})
