@@ -6,11 +6,9 @@ the whole table. Here story page *n* holds the public stories whose id lies in
 ``((n - 1) * limit, n * limit]`` instead, read by one range scan of the primary
 key: every page costs the same at any depth, and a story stays on its page for
 good. Ids of drafts and withdrawn stories leave pages short, so the index lists
-only the pages that hold a public story; finding them reads the id of every
-public story once: an index-only scan of article_status_newest_idx on PostgreSQL
-(3 ms at 10,000 stories, so some hundreds of milliseconds at a million), paid
-by the index alone, which crawlers fetch rarely. A full page is one range
-query of a few milliseconds, written out from (id, dates) tuples by one string join:
+only the pages that hold a public story, found by one probe of the primary key per
+page (``IdRangePaginator.page_numbers``). A full page is one range query of a few
+milliseconds, written out from (id, dates) tuples by one string join:
 Django's sitemap view built a model instance, a reverse() and a template context per
 URL (1.5 s for 5,000 under load; now 0.1–0.17 s at a million stories with the test
 suite running beside it), and a page anyone can ask for must be cheap to make.
@@ -23,7 +21,8 @@ from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import BigIntegerField, ExpressionWrapper, F
+from django.db import connections
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -64,12 +63,30 @@ class IdRangePaginator:
         return IdRangePage(rows)
 
     def page_numbers(self) -> list[int]:
-        """The pages that hold at least one row, in order."""
-        number = ExpressionWrapper(
-            (F("pk") - 1) / self.per_page + 1, output_field=BigIntegerField()
-        )
-        pages = self.queryset.annotate(page=number).values_list("page", flat=True)
-        return list(pages.order_by("page").distinct())
+        """The pages that hold at least one row, in order: a skip scan of the primary
+        key, one probe per page (the smallest id past the last page found), all in one
+        recursive query. Reading every id and keeping the distinct pages took 640 ms
+        at a million stories (sorted on disk); the probes read a row or so each. The
+        probes read ``queryset``'s own SQL, so the public rule is not spelled twice."""
+        rows = self.queryset.order_by().values(row_id=F("pk"))
+        rows_sql, params = rows.query.sql_with_params()
+        connection = connections[rows.db]
+        size = int(self.per_page)
+        sql = f"""
+            WITH RECURSIVE pages(page) AS (
+                SELECT (MIN(r.row_id) - 1) / {size} + 1 FROM ({rows_sql}) r
+                UNION ALL
+                SELECT (
+                    SELECT (MIN(r.row_id) - 1) / {size} + 1 FROM ({rows_sql}) r
+                    WHERE r.row_id > pages.page * {size}
+                )
+                FROM pages WHERE pages.page IS NOT NULL
+            )
+            SELECT page FROM pages WHERE page IS NOT NULL
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, *params])
+            return [int(page) for (page,) in cursor.fetchall()]
 
 
 class StorySitemap(Sitemap):
