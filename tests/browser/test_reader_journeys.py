@@ -71,6 +71,13 @@ def test_search_from_the_header_finds_and_marks_the_story(live_server, page, arc
     result = page.locator("mark", has_text="洋溪街道").first
     assert result.is_visible()
     assert "以担当之" in page.content()
+    # The first result is on the first screen, a phone's too: the filters fold there.
+    top = page.locator(".story-item").first.bounding_box()["y"]
+    assert top < page.viewport_size["height"], f"the first result starts at {top}px"
+    summary = page.locator(".filters-panel > summary")
+    if not page.locator(".filters").is_visible():  # folded: one tap opens it
+        summary.click()
+    assert page.get_by_label("关键词").input_value() == "洋溪街道"
 
 
 def test_pages_fit_the_viewport_without_sideways_scrolling(live_server, page, archive):
