@@ -12,4 +12,6 @@ register = template.Library()
 
 @register.simple_tag
 def page_area_url(article) -> str:
+    if article.edition_date is None:
+        return ""  # never in print, so on no page: no query
     return StoryArea.objects.public().page_urls([article.pk]).get(article.pk, "")
