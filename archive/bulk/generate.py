@@ -21,6 +21,7 @@ from tqdm import tqdm
 from archive.bulk import copying, loading, workers
 from archive.bulk.synthetic import corpus
 from archive.bulk.synthetic import generator as gen
+from archive.editorial import listings
 from archive.editorial.aftermath import after_write
 from archive.models import (
     Article,
@@ -34,6 +35,7 @@ from archive.models import (
     SearchTokens,
     Section,
     StoryListing,
+    TalliedStory,
 )
 from archive.models.slugs import first_free
 from archive.search import documents
@@ -233,6 +235,7 @@ def write_chunk(
         rows = gen.without_articles_before(rows, next_article)
     for model, attribute, columns in TABLES:
         write_rows(model, columns, getattr(rows, attribute))
+    tally_chunk(rows)
     # Search documents are read back from the rows just written: one code path for
     # every way a story enters the archive.
     if with_documents:
@@ -246,6 +249,25 @@ def write_chunk(
     # The chunk's listing rows are written above, as the generator made them.
     after_write()
     return next_article
+
+
+# What the tally needs of a generated story, in ``listings.tallied_for``'s order.
+TALLY_COLUMNS = [
+    gen.ARTICLE_COLUMNS.index(c) for c in ("id", "status", "published_at", "section_id")
+]
+
+
+def tally_chunk(rows: gen.Chunk) -> None:
+    """Add the chunk's stories to the public tally, from the rows as generated (the
+    listing table's indexes may be deferred: reading it back would scan it whole)."""
+    stories = [tuple(row[i] for i in TALLY_COLUMNS) for row in rows.articles]
+    tallied = listings.tallied_for(stories, timezone.now())
+    write_rows(
+        TalliedStory,
+        ("article_id", "month", "section"),
+        [(pk, month, section) for pk, (month, section) in tallied.items()],
+    )
+    listings.add_to_tally(listings.counted(tallied, rows.listings))
 
 
 def write_rows(model, columns, rows) -> None:

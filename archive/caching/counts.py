@@ -7,15 +7,19 @@ a count made while a story is scheduled is valid only until that story's time. A
 draft saved leaves them be, so a million stories are recounted once per public
 change, not per request. Past ``ARCHIVE_COUNT_CACHE_SECONDS`` with no such change, a
 count is served while one request remakes it (``archive.caching.remaking``).
+
+Made, a count is cheap too: it is read from the public tally
+(``PublicTally.objects.public_counts``), a few rows per subject plus this month's
+stories, not counted over the archive (at a million stories the region counts took
+2.2 s, the total 317 ms, the sections' up to 1.5 s).
 """
 
 import hashlib
 
 from django.conf import settings
-from django.db.models import Count
 
 from archive.caching import remaking
-from archive.models import Article, ContentVersion, StoryListing
+from archive.models import Article, ContentVersion, PublicTally, StoryListing
 
 
 def next_scheduled_time() -> float | None:
@@ -38,7 +42,7 @@ def cached(key: str, compute):
 
 
 def _region_story_counts() -> dict[int, int]:
-    return StoryListing.objects.public_counts(StoryListing.Facet.REGION)
+    return PublicTally.objects.public_counts(PublicTally.Facet.REGION)
 
 
 def region_story_counts() -> dict[int, int]:
@@ -47,18 +51,23 @@ def region_story_counts() -> dict[int, int]:
     return cached("regions", _region_story_counts)
 
 
+def _published_total() -> int:
+    # Every story is tallied under its section, those with none under 0.
+    return sum(PublicTally.objects.public_counts(PublicTally.Facet.SECTION).values())
+
+
 def published_total() -> int:
-    return cached("total", Article.objects.published().count)
+    return cached("total", _published_total)
 
 
 def _section_story_counts() -> dict[int, int]:
-    rows = Article.objects.published().values("section_id").annotate(n=Count("*"))
-    return {row["section_id"]: row["n"] for row in rows if row["section_id"] is not None}
+    counts = PublicTally.objects.public_counts(PublicTally.Facet.SECTION)
+    counts.pop(0, None)  # no section
+    return counts
 
 
 def section_story_counts() -> dict[int, int]:
-    """Public stories per section id: one grouped scan of the stories (0.6 s at a
-    million, once per public change, as the region counts)."""
+    """Public stories per section id."""
     return cached("sections", _section_story_counts)
 
 

@@ -1,13 +1,39 @@
-"""Keeping ``StoryListing`` rows in step with the stories they index."""
+"""Keeping ``StoryListing`` rows, and the ``PublicTally`` counted from them, in step
+with the stories they index.
 
-from collections import defaultdict
+The tally moves only here, with the rows it counts: ``refresh`` takes out what the
+stories' old rows and ``TalliedStory`` entries added and puts in what their new ones
+add, ``forget`` takes a story out before it is deleted, ``rebuild_tally`` builds the
+whole from the listing rows and the stories, and the synthetic generator adds each
+chunk it writes (``tallied_for`` and ``counted``, on its own rows).
+"""
+
+import datetime
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
-from archive.models import Article, ArticleRegion, Credit, Region, StoryListing
+from archive.models import (
+    Article,
+    ArticleRegion,
+    Credit,
+    PublicTally,
+    Region,
+    StoryListing,
+    TalliedStory,
+)
+from archive.models.listings import PAST, month_start, tally_month
+from archive.models.visibility import Status
 
 Facet = StoryListing.Facet
+# The listing facets the tally counts: those whose public counts are read whole (the
+# region lists, map and tree). Contributors' counts merge bylines and photos, one
+# story once (``public_credit_counts``), which per-facet sums cannot give.
+TALLIED_FACETS = (PublicTally.Facet.REGION,)
+
+Tallied = dict[int, tuple[datetime.date, int]]  # story id -> (bucket, section id or 0)
 
 
 def rows_for(article_ids: Iterable[int]) -> list[StoryListing]:
@@ -47,10 +73,139 @@ def rows_for(article_ids: Iterable[int]) -> list[StoryListing]:
     ]
 
 
+def tallied_for(stories: Iterable[tuple], now: datetime.datetime) -> Tallied:
+    """Where the tally counts each of ``stories`` ((id, status, published_at,
+    section_id) each): the published ones with a time, in their bucket at ``now``."""
+    return {
+        article_id: (tally_month(published_at, now), section_id or 0)
+        for article_id, status, published_at, section_id in stories
+        if status == Status.PUBLISHED and published_at is not None
+    }
+
+
+def counted(tallied: Tallied, listing_rows: Iterable[tuple]) -> Counter:
+    """What the ``tallied`` stories add to the tally, by (facet, subject, month), with
+    their listing rows ``listing_rows`` ((facet, subject_id, article_id, ...) each)."""
+    deltas = Counter()
+    for month, section in tallied.values():
+        deltas[PublicTally.Facet.SECTION, section, month] += 1
+    for facet, subject_id, article_id, *_ in listing_rows:
+        if facet in TALLIED_FACETS and article_id in tallied:
+            deltas[facet, subject_id, tallied[article_id][0]] += 1
+    return deltas
+
+
+def _stored(article_ids: list[int]) -> tuple[Tallied, Counter]:
+    """The tally entries of these stories as stored, and what they added."""
+    tallied = {
+        article_id: (month, section)
+        for article_id, month, section in TalliedStory.objects.filter(
+            article_id__in=article_ids
+        ).values_list("article_id", "month", "section")
+    }
+    rows = StoryListing.objects.filter(
+        article_id__in=list(tallied), facet__in=TALLIED_FACETS
+    ).values_list("facet", "subject_id", "article_id")
+    return tallied, counted(tallied, rows)
+
+
 @transaction.atomic
 def refresh(article_ids: Iterable[int]) -> None:
     """Rewrite the listing rows of these stories from their regions, credits, photos
-    and publication time (``aftermath.after_write`` does, after every write)."""
+    and publication time (``aftermath.after_write`` does, after every write), and
+    move the public tally with them."""
     article_ids = list(article_ids)
+    deltas = Counter()
+    deltas.subtract(_stored(article_ids)[1])
     StoryListing.objects.filter(article_id__in=article_ids).delete()
-    StoryListing.objects.bulk_create(rows_for(article_ids), batch_size=2000)
+    TalliedStory.objects.filter(article_id__in=article_ids).delete()
+    rows = rows_for(article_ids)
+    StoryListing.objects.bulk_create(rows, batch_size=2000)
+    stories = Article.objects.filter(pk__in=article_ids).values_list(
+        "pk", "status", "published_at", "section_id"
+    )
+    tallied = tallied_for(stories, timezone.now())
+    TalliedStory.objects.bulk_create(
+        (TalliedStory(article_id=pk, month=m, section=s) for pk, (m, s) in tallied.items()),
+        batch_size=2000,
+    )
+    deltas.update(counted(tallied, ((r.facet, r.subject_id, r.article_id) for r in rows)))
+    add_to_tally(deltas)
+
+
+@transaction.atomic
+def forget(article_ids: Iterable[int]) -> None:
+    """Take these stories out of the public tally: call it before deleting them (their
+    listing rows and tally entries go with them, the counts they added would not)."""
+    deltas = Counter()
+    deltas.subtract(_stored(list(article_ids))[1])
+    TalliedStory.objects.filter(article_id__in=list(article_ids)).delete()
+    add_to_tally(deltas)
+
+
+UPSERT_BATCH = 200  # rows per statement: 800 parameters, under SQLite's old limit
+
+
+def add_to_tally(deltas: Counter) -> None:
+    """Add ``deltas`` ((facet, subject, month) -> n) to the tally: one upsert per batch,
+    in key order, so two writers lock shared rows in one order. Rows that reach 0
+    stay (a few per subject; ``rebuild_tally`` drops them)."""
+    items = sorted((key, n) for key, n in deltas.items() if n)
+    if not items:
+        return
+    table = connection.ops.quote_name(PublicTally._meta.db_table)
+    adapt = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), UPSERT_BATCH):
+            batch = items[start : start + UPSERT_BATCH]
+            values = ", ".join(["(%s, %s, %s, %s)"] * len(batch))
+            params = [
+                p for (facet, subject, month), n in batch for p in (facet, subject, adapt(month), n)
+            ]
+            cursor.execute(
+                f"INSERT INTO {table} (facet, subject_id, month, n) VALUES {values} "
+                f"ON CONFLICT (facet, subject_id, month) DO UPDATE SET n = {table}.n + excluded.n",
+                params,
+            )
+
+
+def _month_sql(column: str) -> str:
+    """SQL for the first day (UTC) of the month of timestamp ``column``."""
+    if connection.vendor == "postgresql":
+        return f"(date_trunc('month', {column} AT TIME ZONE 'UTC'))::date"
+    return f"date({column}, 'start of month')"  # SQLite stores UTC text
+
+
+@transaction.atomic
+def rebuild_tally() -> None:
+    """Build the public tally whole from the stories and their listing rows, in three
+    set-based statements (``rebuild_listings`` ends with it, the data migration
+    runs it): the stories published with a time go in their buckets as of now,
+    which also folds the months that have passed into ``PAST``."""
+    quote = connection.ops.quote_name
+    tally, tallied = quote(PublicTally._meta.db_table), quote(TalliedStory._meta.db_table)
+    articles, listing = quote(Article._meta.db_table), quote(StoryListing._meta.db_table)
+    start = month_start(timezone.now())
+    adapt = connection.ops.adapt_datefield_value
+    facets = ", ".join(str(int(facet)) for facet in TALLIED_FACETS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {tally}")
+        cursor.execute(f"DELETE FROM {tallied}")
+        cursor.execute(
+            f"INSERT INTO {tallied} (article_id, month, section) "
+            f"SELECT id, CASE WHEN published_at < %s THEN %s "
+            f"ELSE {_month_sql('published_at')} END, COALESCE(section_id, 0) "
+            f"FROM {articles} WHERE status = %s AND published_at IS NOT NULL",
+            [connection.ops.adapt_datetimefield_value(start), adapt(PAST), Status.PUBLISHED],
+        )
+        cursor.execute(
+            f"INSERT INTO {tally} (facet, subject_id, month, n) "
+            f"SELECT l.facet, l.subject_id, t.month, COUNT(*) FROM {listing} l "
+            f"JOIN {tallied} t ON t.article_id = l.article_id WHERE l.facet IN ({facets}) "
+            f"GROUP BY l.facet, l.subject_id, t.month"
+        )
+        cursor.execute(
+            f"INSERT INTO {tally} (facet, subject_id, month, n) "
+            f"SELECT %s, section, month, COUNT(*) FROM {tallied} GROUP BY section, month",
+            [int(PublicTally.Facet.SECTION)],
+        )

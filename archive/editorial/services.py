@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from archive.editorial import history, roles, tasks
+from archive.editorial import history, listings, roles, tasks
 from archive.editorial.aftermath import after_write
 from archive.ingest import parser, source
 from archive.ingest.page import Page
@@ -207,6 +207,7 @@ def stories_delete(*, stories, user=None) -> int:
     locked = _locked(stories, None)
     for story in locked:
         roles.require(roles.can_delete(user, story), roles.NO_DELETE)
+    listings.forget([story.pk for story in locked])  # the public tally: before the rows go
     Article.objects.filter(pk__in=[story.pk for story in locked]).delete()
     after_write()
     return len(locked)

@@ -3,7 +3,7 @@ from .contributors import Contributor
 from .edition_pages import EditionPage, StoryArea
 from .imports import PageImport
 from .jobs import RefreshJob
-from .listings import StoryListing
+from .listings import PublicTally, StoryListing, TalliedStory
 from .regions import Region, RegionName, RegionSuccession
 from .search import SearchDocument, SearchTokens
 from .versions import ContentVersion
@@ -17,6 +17,7 @@ __all__ = [
     "EditionPage",
     "PageImport",
     "Photo",
+    "PublicTally",
     "RefreshJob",
     "Region",
     "RegionName",
@@ -26,4 +27,5 @@ __all__ = [
     "Section",
     "StoryArea",
     "StoryListing",
+    "TalliedStory",
 ]
