@@ -12,6 +12,8 @@ from urllib.parse import quote
 
 import django
 
+from bench.editions import chosen_days
+
 
 def percentile(values, p):
     ordered = sorted(values)
@@ -160,6 +162,7 @@ def pages():
     )
     author = Contributor.objects.get(pk=busiest["subject_id"])
     by_contributor, about_contributors = contributor_pages()
+    days = chosen_days()
     return [
         ("floor", "floor", "/bench/floor/"),
         ("home", "public", "/"),
@@ -182,6 +185,11 @@ def pages():
         ("region page province", "public", f"/regions/{Region.objects.home_province().slug}/"),
         ("story page", "public", story.get_absolute_url()),
         ("contributor page", "public", author.get_absolute_url()),
+        # The print edition (issues 23 and 24): bench.editions says which days and why.
+        ("edition day busiest", "public", f"/editions/{days.busiest}/"),
+        ("edition day latest", "public", f"/editions/{days.latest}/"),
+        ("edition day small", "public", f"/editions/{days.small}/"),
+        ("edition page viewer", "public", f"/editions/{days.busiest}/{days.page}/"),
         ("admin list", "admin", "/admin/archive/article/"),
         ("admin list status", "admin", "/admin/archive/article/?status__exact=published"),
         ("admin list section", "admin", f"/admin/archive/article/?section__id__exact={section.pk}"),
@@ -190,6 +198,7 @@ def pages():
         *by_contributor,
     ], {
         **about_contributors,
+        **days.about(),
         "published": total,
         "county": county.name,
         "heir": f"{heir.name} ({len(heir.predecessor_ids())} predecessors)",

@@ -5,32 +5,34 @@ with the previous and next page and date (the reads are in ``print_edition``).
 The calendar shows one month at a time, as a grid of weeks with each edition's number
 of pages; its counts are cached under the archive's ``ContentVersion``, so a withdrawn
 story's day disappears at once and a scheduled one appears within
-``ARCHIVE_COUNT_CACHE_SECONDS``.
+``ARCHIVE_COUNT_CACHE_SECONDS``. A date's edition (its pages, their stories, the
+neighbouring dates) and its day page's list are cached under the counts' version until
+the next scheduled story's time: a withdrawn or a scheduled story shows at once.
 """
 
 import datetime
+import functools
 import re
 
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 
 from archive.caching import remaking
+from archive.caching.counts import next_scheduled_time
 from archive.caching.pages import cached_page
 from archive.models import ContentVersion
 from archive.public.page_images import page_image
 from archive.public.print_edition import (
     MAX_PAGE,
-    Page,
+    Edition,
+    edition_of,
     edition_years,
-    first_after,
     first_month_in,
-    in_page_order,
     in_print,
-    last_before,
     latest_month,
     month_of,
-    pages_of,
 )
 
 # The calendar's column headers, Monday first as Chinese calendars print them.
@@ -114,42 +116,65 @@ def _calendar(request, month: datetime.date | None, *, error: str = ""):
     )
 
 
+def _of_the_day(day: datetime.date, name: str, compute, *, version: int, until):
+    """``compute()`` for ``day``, cached under the counts' version (``version``): what a
+    date's pages show changes only with what is public (a draft saved leaves it be),
+    and past ``until()`` (the next scheduled story's time) it is made anew. So a day is
+    read and rendered once per public change, not per request, whatever its number of
+    stories."""
+    return remaking.cached(
+        f"archive:editions:{version}:{name}:{day.isoformat()}",
+        compute,
+        settings.ARCHIVE_COUNT_CACHE_SECONDS,
+        valid_until=until,
+    )
+
+
+def _versions():
+    """The counts' version and the next scheduled time, each asked once a request."""
+    return ContentVersion.current(ContentVersion.COUNTS), functools.cache(next_scheduled_time)
+
+
+def _day_listing(day: datetime.date) -> str | None:
+    """The day page's body below its title, rendered: the neighbouring dates, the pages
+    and their stories; None without an edition. Cached as HTML: rendering a busy day's
+    story lines costs more than the rest of the page (94 stories: 2.6 ms; the rest of
+    the page, served with them cached: about 1 ms)."""
+    edition = edition_of(day)
+    if edition is None:
+        return None
+    return render_to_string("archive/includes/edition_day_pages.html", {"edition": edition})
+
+
 @cached_page
 def edition_day(request, day: datetime.date):
-    stories = list(in_page_order(in_print().filter(edition_date=day)).for_listing())
-    if not stories:
+    version, until = _versions()
+    listing = _of_the_day(day, "listing", lambda: _day_listing(day), version=version, until=until)
+    if listing is None:
         raise Http404("这一天没有见报的报道。")
-    return render(
-        request,
-        "archive/edition_day.html",
-        {
-            "day": day,
-            "pages": pages_of(stories),
-            "previous_day": last_before(day),
-            "next_day": first_after(day),
-        },
-    )
+    return render(request, "archive/edition_day.html", {"day": day, "listing": listing})
+
+
+def _page_stories(day: datetime.date, page: int) -> str:
+    """The page's stories as its viewer lists them below the image, rendered and cached
+    like the day's list: each story costs about 0.45 ms to render, so a busy page's nine
+    cost 4 ms of its 14."""
+    stories = in_print().filter(edition_date=day, page_number=page).order_by("id").for_listing()
+    return render_to_string("archive/includes/edition_page_stories.html", {"stories": stories})
 
 
 @cached_page
 def edition_page(request, day: datetime.date, page: int):
     if page > MAX_PAGE:
         raise Http404("没有这一版。")
-    same_day = in_print().filter(edition_date=day, page_number__isnull=False)
-    pages: list[Page] = []
-    for number, name in (
-        same_day.order_by("page_number", "page_name")
-        .values_list("page_number", "page_name")
-        .distinct()
-    ):
-        if not pages or pages[-1].number != number:
-            pages.append(Page(number))
-        pages[-1].name = pages[-1].name or name
+    version, until = _versions()
+    cached = functools.partial(_of_the_day, day, version=version, until=until)
+    edition: Edition | None = cached("pages", lambda: edition_of(day, stories=False))
+    pages = edition.numbered_pages if edition else []
     numbers = [p.number for p in pages]
-    if page not in numbers:
+    if page not in numbers:  # asked before anything is cached for the page's number
         raise Http404("这一天没有这一版。")
     at = numbers.index(page)
-    stories = same_day.filter(page_number=page).order_by("id").for_listing()
     return render(
         request,
         "archive/edition_page.html",
@@ -158,10 +183,10 @@ def edition_page(request, day: datetime.date, page: int):
             "page": pages[at],
             "image": page_image(day, page),
             "pages": pages,
-            "stories": stories,
+            "page_stories": cached(f"page:{page}", lambda: _page_stories(day, page)),
             "previous_page": pages[at - 1] if at > 0 else None,
             "next_page": pages[at + 1] if at + 1 < len(pages) else None,
-            "previous_day": last_before(day),
-            "next_day": first_after(day),
+            "previous_day": edition.previous_day,
+            "next_day": edition.next_day,
         },
     )
