@@ -64,10 +64,12 @@ def tally_state() -> dict:
     """The tally's rows as the counts read them: months gone by as one."""
     current = month_start(timezone.now()).date()
     state = {}
-    for facet, subject, month, n in PublicTally.objects.values_list(
-        "facet", "subject_id", "month", "n"
+    for facet, subject, daily, period, n in PublicTally.objects.values_list(
+        "facet", "subject_id", "daily", "period", "n"
     ):
-        key = (facet, subject, month if month >= current else PAST)
+        if daily and period < current:
+            continue  # no longer read
+        key = (facet, subject, daily, period if period >= current else PAST)
         state[key] = state.get(key, 0) + n
     return {key: n for key, n in state.items() if n}
 
@@ -202,8 +204,9 @@ def test_each_count_is_read_in_one_query(archive, django_assert_num_queries):
 def test_past_months_fold_into_one_row_per_subject(archive):
     listings.rebuild_tally()
     current = month_start(timezone.now()).date()
-    months = set(PublicTally.objects.filter(n__gt=0).values_list("month", flat=True))
+    months = set(PublicTally.objects.filter(n__gt=0, daily=False).values_list("period", flat=True))
     assert {month for month in months if month < current} == {PAST}
+    assert not PublicTally.objects.filter(daily=True, period__lt=current).exists()
 
 
 def test_scheduled_stories_count_from_their_time_across_month_ends():

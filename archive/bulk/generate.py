@@ -264,8 +264,8 @@ def tally_chunk(rows: gen.Chunk) -> None:
     tallied = listings.tallied_for(stories, timezone.now())
     write_rows(
         TalliedStory,
-        ("article_id", "month", "section"),
-        [(pk, month, section) for pk, (month, section) in tallied.items()],
+        ("article_id", "month", "day", "section"),
+        [(pk, *periods) for pk, periods in tallied.items()],
     )
     listings.add_to_tally(listings.counted(tallied, rows.listings))
 

@@ -24,7 +24,7 @@ from archive.models import (
     StoryListing,
     TalliedStory,
 )
-from archive.models.listings import PAST, month_start, tally_month
+from archive.models.listings import PAST, month_start, tally_periods
 from archive.models.visibility import Status
 
 Facet = StoryListing.Facet
@@ -33,7 +33,8 @@ Facet = StoryListing.Facet
 # story once (``public_credit_counts``), which per-facet sums cannot give.
 TALLIED_FACETS = (PublicTally.Facet.REGION,)
 
-Tallied = dict[int, tuple[datetime.date, int]]  # story id -> (bucket, section id or 0)
+# story id -> (month, day or None, section id or 0), as ``tally_periods`` gives them
+Tallied = dict[int, tuple[datetime.date, datetime.date | None, int]]
 
 
 def rows_for(article_ids: Iterable[int]) -> list[StoryListing]:
@@ -75,33 +76,40 @@ def rows_for(article_ids: Iterable[int]) -> list[StoryListing]:
 
 def tallied_for(stories: Iterable[tuple], now: datetime.datetime) -> Tallied:
     """Where the tally counts each of ``stories`` ((id, status, published_at,
-    section_id) each): the published ones with a time, in their bucket at ``now``."""
+    section_id) each): the published ones with a time, in their periods at ``now``."""
     return {
-        article_id: (tally_month(published_at, now), section_id or 0)
+        article_id: (*tally_periods(published_at, now), section_id or 0)
         for article_id, status, published_at, section_id in stories
         if status == Status.PUBLISHED and published_at is not None
     }
 
 
 def counted(tallied: Tallied, listing_rows: Iterable[tuple]) -> Counter:
-    """What the ``tallied`` stories add to the tally, by (facet, subject, month), with
-    their listing rows ``listing_rows`` ((facet, subject_id, article_id, ...) each)."""
+    """What the ``tallied`` stories add to the tally, by (facet, subject, daily,
+    period), with their listing rows ``listing_rows`` ((facet, subject_id,
+    article_id, ...) each)."""
     deltas = Counter()
-    for month, section in tallied.values():
-        deltas[PublicTally.Facet.SECTION, section, month] += 1
+
+    def add(facet, subject, month, day):
+        deltas[facet, subject, False, month] += 1
+        if day is not None:
+            deltas[facet, subject, True, day] += 1
+
+    for month, day, section in tallied.values():
+        add(PublicTally.Facet.SECTION, section, month, day)
     for facet, subject_id, article_id, *_ in listing_rows:
         if facet in TALLIED_FACETS and article_id in tallied:
-            deltas[facet, subject_id, tallied[article_id][0]] += 1
+            add(facet, subject_id, *tallied[article_id][:2])
     return deltas
 
 
 def _stored(article_ids: list[int]) -> tuple[Tallied, Counter]:
     """The tally entries of these stories as stored, and what they added."""
     tallied = {
-        article_id: (month, section)
-        for article_id, month, section in TalliedStory.objects.filter(
+        article_id: (month, day, section)
+        for article_id, month, day, section in TalliedStory.objects.filter(
             article_id__in=article_ids
-        ).values_list("article_id", "month", "section")
+        ).values_list("article_id", "month", "day", "section")
     }
     rows = StoryListing.objects.filter(
         article_id__in=list(tallied), facet__in=TALLIED_FACETS
@@ -126,7 +134,10 @@ def refresh(article_ids: Iterable[int]) -> None:
     )
     tallied = tallied_for(stories, timezone.now())
     TalliedStory.objects.bulk_create(
-        (TalliedStory(article_id=pk, month=m, section=s) for pk, (m, s) in tallied.items()),
+        (
+            TalliedStory(article_id=pk, month=month, day=day, section=section)
+            for pk, (month, day, section) in tallied.items()
+        ),
         batch_size=2000,
     )
     deltas.update(counted(tallied, ((r.facet, r.subject_id, r.article_id) for r in rows)))
@@ -143,13 +154,13 @@ def forget(article_ids: Iterable[int]) -> None:
     add_to_tally(deltas)
 
 
-UPSERT_BATCH = 200  # rows per statement: 800 parameters, under SQLite's old limit
+UPSERT_BATCH = 150  # rows per statement: 750 parameters, under SQLite's old limit
 
 
 def add_to_tally(deltas: Counter) -> None:
-    """Add ``deltas`` ((facet, subject, month) -> n) to the tally: one upsert per batch,
-    in key order, so two writers lock shared rows in one order. Rows that reach 0
-    stay (a few per subject; ``rebuild_tally`` drops them)."""
+    """Add ``deltas`` ((facet, subject, daily, period) -> n) to the tally: one upsert per
+    batch, in key order, so two writers lock shared rows in one order. Rows that
+    reach 0 stay (a few per subject; ``rebuild_tally`` drops them)."""
     items = sorted((key, n) for key, n in deltas.items() if n)
     if not items:
         return
@@ -158,13 +169,16 @@ def add_to_tally(deltas: Counter) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(items), UPSERT_BATCH):
             batch = items[start : start + UPSERT_BATCH]
-            values = ", ".join(["(%s, %s, %s, %s)"] * len(batch))
+            values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(batch))
             params = [
-                p for (facet, subject, month), n in batch for p in (facet, subject, adapt(month), n)
+                p
+                for (facet, subject, daily, period), n in batch
+                for p in (facet, subject, daily, adapt(period), n)
             ]
             cursor.execute(
-                f"INSERT INTO {table} (facet, subject_id, month, n) VALUES {values} "
-                f"ON CONFLICT (facet, subject_id, month) DO UPDATE SET n = {table}.n + excluded.n",
+                f"INSERT INTO {table} (facet, subject_id, daily, period, n) VALUES {values} "
+                f"ON CONFLICT (facet, daily, period, subject_id) "
+                f"DO UPDATE SET n = {table}.n + excluded.n",
                 params,
             )
 
@@ -176,36 +190,49 @@ def _month_sql(column: str) -> str:
     return f"date({column}, 'start of month')"  # SQLite stores UTC text
 
 
+def _day_sql(column: str) -> str:
+    """SQL for the day (UTC) of timestamp ``column``."""
+    if connection.vendor == "postgresql":
+        return f"({column} AT TIME ZONE 'UTC')::date"
+    return f"date({column})"
+
+
 @transaction.atomic
 def rebuild_tally() -> None:
-    """Build the public tally whole from the stories and their listing rows, in three
+    """Build the public tally whole from the stories and their listing rows, in
     set-based statements (``rebuild_listings`` ends with it, the data migration
-    runs it): the stories published with a time go in their buckets as of now,
-    which also folds the months that have passed into ``PAST``."""
+    runs the same): the stories published with a time go in their periods as of
+    now, which also folds the months that have passed into ``PAST``."""
     quote = connection.ops.quote_name
     tally, tallied = quote(PublicTally._meta.db_table), quote(TalliedStory._meta.db_table)
     articles, listing = quote(Article._meta.db_table), quote(StoryListing._meta.db_table)
-    start = month_start(timezone.now())
-    adapt = connection.ops.adapt_datefield_value
+    start = connection.ops.adapt_datetimefield_value(month_start(timezone.now()))
     facets = ", ".join(str(int(facet)) for facet in TALLIED_FACETS)
+    section = int(PublicTally.Facet.SECTION)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {tally}")
         cursor.execute(f"DELETE FROM {tallied}")
         cursor.execute(
-            f"INSERT INTO {tallied} (article_id, month, section) "
+            f"INSERT INTO {tallied} (article_id, month, day, section) "
             f"SELECT id, CASE WHEN published_at < %s THEN %s "
-            f"ELSE {_month_sql('published_at')} END, COALESCE(section_id, 0) "
+            f"ELSE {_month_sql('published_at')} END, "
+            f"CASE WHEN published_at < %s THEN NULL ELSE {_day_sql('published_at')} END, "
+            f"COALESCE(section_id, 0) "
             f"FROM {articles} WHERE status = %s AND published_at IS NOT NULL",
-            [connection.ops.adapt_datetimefield_value(start), adapt(PAST), Status.PUBLISHED],
+            [start, connection.ops.adapt_datefield_value(PAST), start, Status.PUBLISHED],
         )
-        cursor.execute(
-            f"INSERT INTO {tally} (facet, subject_id, month, n) "
-            f"SELECT l.facet, l.subject_id, t.month, COUNT(*) FROM {listing} l "
-            f"JOIN {tallied} t ON t.article_id = l.article_id WHERE l.facet IN ({facets}) "
-            f"GROUP BY l.facet, l.subject_id, t.month"
-        )
-        cursor.execute(
-            f"INSERT INTO {tally} (facet, subject_id, month, n) "
-            f"SELECT %s, section, month, COUNT(*) FROM {tallied} GROUP BY section, month",
-            [int(PublicTally.Facet.SECTION)],
-        )
+        for daily, period in ((False, "month"), (True, "day")):
+            cursor.execute(
+                f"INSERT INTO {tally} (facet, subject_id, daily, period, n) "
+                f"SELECT l.facet, l.subject_id, %s, t.{period}, COUNT(*) FROM {listing} l "
+                f"JOIN {tallied} t ON t.article_id = l.article_id "
+                f"WHERE l.facet IN ({facets}) AND t.{period} IS NOT NULL "
+                f"GROUP BY l.facet, l.subject_id, t.{period}",
+                [daily],
+            )
+            cursor.execute(
+                f"INSERT INTO {tally} (facet, subject_id, daily, period, n) "
+                f"SELECT %s, section, %s, {period}, COUNT(*) FROM {tallied} "
+                f"WHERE {period} IS NOT NULL GROUP BY section, {period}",
+                [section, daily],
+            )

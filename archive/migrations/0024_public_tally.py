@@ -22,30 +22,36 @@ def build(apps, schema_editor):
     start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     if connection.vendor == "postgresql":
         month = "(date_trunc('month', published_at AT TIME ZONE 'UTC'))::date"
+        day = "(published_at AT TIME ZONE 'UTC')::date"
     else:
-        month = "date(published_at, 'start of month')"
+        month, day = "date(published_at, 'start of month')", "date(published_at)"
+    start = connection.ops.adapt_datetimefield_value(start)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table['TalliedStory']} (article_id, month, section) "
+            f"INSERT INTO {table['TalliedStory']} (article_id, month, day, section) "
             f"SELECT id, CASE WHEN published_at < %s THEN %s ELSE {month} END, "
+            f"CASE WHEN published_at < %s THEN NULL ELSE {day} END, "
             f"COALESCE(section_id, 0) FROM {table['Article']} "
             "WHERE status = 'published' AND published_at IS NOT NULL",
-            [
-                connection.ops.adapt_datetimefield_value(start),
-                connection.ops.adapt_datefield_value(PAST),
-            ],
+            [start, connection.ops.adapt_datefield_value(PAST), start],
         )
-        cursor.execute(
-            f"INSERT INTO {table['PublicTally']} (facet, subject_id, month, n) "
-            f"SELECT l.facet, l.subject_id, t.month, COUNT(*) FROM {table['StoryListing']} l "
-            f"JOIN {table['TalliedStory']} t ON t.article_id = l.article_id "
-            f"WHERE l.facet = {REGION} GROUP BY l.facet, l.subject_id, t.month"
-        )
-        cursor.execute(
-            f"INSERT INTO {table['PublicTally']} (facet, subject_id, month, n) "
-            f"SELECT {SECTION}, section, month, COUNT(*) FROM {table['TalliedStory']} "
-            "GROUP BY section, month"
-        )
+        for daily, period in ((False, "month"), (True, "day")):
+            cursor.execute(
+                f"INSERT INTO {table['PublicTally']} (facet, subject_id, daily, period, n) "
+                f"SELECT l.facet, l.subject_id, %s, t.{period}, COUNT(*) "
+                f"FROM {table['StoryListing']} l "
+                f"JOIN {table['TalliedStory']} t ON t.article_id = l.article_id "
+                f"WHERE l.facet = {REGION} AND t.{period} IS NOT NULL "
+                f"GROUP BY l.facet, l.subject_id, t.{period}",
+                [daily],
+            )
+            cursor.execute(
+                f"INSERT INTO {table['PublicTally']} (facet, subject_id, daily, period, n) "
+                f"SELECT {SECTION}, section, %s, {period}, COUNT(*) "
+                f"FROM {table['TalliedStory']} WHERE {period} IS NOT NULL "
+                f"GROUP BY section, {period}",
+                [daily],
+            )
 
 
 class Migration(migrations.Migration):
@@ -60,6 +66,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('article', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='archive.article')),
                 ('month', models.DateField()),
+                ('day', models.DateField(null=True)),
                 ('section', models.BigIntegerField(help_text='Section id, 0: none.')),
             ],
             options={
@@ -73,13 +80,14 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('facet', models.PositiveSmallIntegerField(choices=[(1, '地区'), (4, '栏目')])),
                 ('subject_id', models.BigIntegerField(help_text='Region id, or section id (0: none).')),
-                ('month', models.DateField(help_text='First day of the month (UTC), or PAST.')),
+                ('daily', models.BooleanField(default=False)),
+                ('period', models.DateField(help_text="The day, or the month's first (UTC), or PAST.")),
                 ('n', models.IntegerField(default=0)),
             ],
             options={
                 'verbose_name': '公开计数',
                 'verbose_name_plural': '公开计数',
-                'constraints': [models.UniqueConstraint(fields=('facet', 'subject_id', 'month'), name='tally_once_per_month')],
+                'constraints': [models.UniqueConstraint(fields=('facet', 'daily', 'period', 'subject_id'), name='tally_once_per_period')],
             },
         ),
         migrations.RunPython(build, migrations.RunPython.noop),
