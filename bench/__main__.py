@@ -30,9 +30,21 @@ RATIO_TARGET, FLOOR_TARGET, QUERY_TARGET = 1.5, 10.0, 10
 # largest size instead.
 BY_CONTRIBUTOR_MS = 200.0
 # The print edition (issue 23): its pages' medians at the largest size within 1.3× of the
-# smallest's; issue 24: the busiest day's page within 1.5× of a day of five stories'.
+# smallest's. Issue 24: a page of a busy day within 1.5× of its like on a day of five
+# stories at the same size (bench.editions). The busy page's viewer is held to that only:
+# the generator's days fill up with the archive, so across sizes it compares 9 areas on
+# a day of 16 pages with 2 on a day of 4 (its like, "edition page viewer", compares the
+# same shape across sizes).
 EDITION_RATIO, DAY_RATIO = 1.3, 1.5
+SAME_SIZE_PAIRS = {
+    "edition day busiest": "edition day small",
+    "edition page viewer busiest": "edition page viewer",
+}
+NOT_ACROSS_SIZES = {"edition page viewer busiest"}
 MODES = ("cache", "nocache")
+# With --cold, also every cache off (counts and the edition's days made afresh on each
+# request): the work a page does once per public change. Reported, not targeted.
+COLD = "cold"
 # Search (issue 4), at the largest size: p95 per query and order, speed-up over icontains.
 NEWEST_P95, RELEVANCE_P95, SPEEDUP_TARGET = 150.0, 300.0, 20.0
 # Seconds per million stories: generating them (issue 3), rebuilding their search (issue 4);
@@ -105,10 +117,11 @@ def merge(rounds: list[dict]) -> dict:
 def measure(sizes: list[int], options) -> dict[int, dict]:
     """Rounds that alternate sizes, so a slow spell of the machine hits every size alike."""
     prepared = {size: prepare(size, options) for size in sizes}
-    samples = {(size, mode): [] for size in sizes for mode in MODES}
+    modes = (*MODES, COLD) if options.cold else MODES
+    samples = {(size, mode): [] for size in sizes for mode in modes}
     for _ in range(options.rounds if "pages" in options.parts else 0):
         for size in sizes:
-            for mode in MODES:
+            for mode in modes:
                 args = ["-m", "bench.measure", str(options.reps), str(options.warmup), mode]
                 args += [options.pages] if options.pages else []
                 samples[size, mode].append(
@@ -116,7 +129,7 @@ def measure(sizes: list[int], options) -> dict[int, dict]:
                 )
     results = {
         size: prepared[size][1]
-        | ({mode: merge(samples[size, mode]) for mode in MODES} if samples[size, MODES[0]] else {})
+        | ({mode: merge(samples[size, mode]) for mode in modes} if samples[size, MODES[0]] else {})
         for size in sizes
     }
     if "search" in options.parts:
@@ -212,26 +225,30 @@ def search_report(sizes: list[int], results: dict[int, dict]) -> tuple[list[str]
 
 
 def day_report(sizes: list[int], results: dict[int, dict]) -> tuple[list[str], list[str]]:
-    """Issue 24: at each size, the busiest day's page against a day of five stories'
-    (``bench.editions``), medians in the same run; checked at the largest size."""
+    """Issue 24: at each size, a busy day's pages against their like on a day of five
+    stories (``SAME_SIZE_PAIRS``), medians in the same run; checked at the largest size."""
     lines, failures = [], []
-    for mode in MODES:
+    for mode in (*MODES, COLD):
         for size in sizes:
-            measured = results[size].get(mode, {})
-            pages = measured.get("pages", {})
-            if "edition day busiest" not in pages or "edition day small" not in pages:
-                continue
-            busy, small = pages["edition day busiest"], pages["edition day small"]
-            ratio = busy["median_ms"] / small["median_ms"]
-            about = measured["about"]
-            lines.append(
-                f"edition day, {size} stories, {mode}: busiest {about['edition_busiest']} "
-                f"{busy['median_ms']:.2f} ms / small {about['edition_small']} "
-                f"{small['median_ms']:.2f} ms = {ratio:.2f}"
-            )
-            if size == sizes[-1] and ratio > DAY_RATIO:
-                failures.append(f"edition day busiest/small ({mode}): {ratio:.2f} > {DAY_RATIO}")
-    return (["", "== the print edition's days (issue 24) =="] + lines if lines else []), failures
+            pages = results[size].get(mode, {}).get("pages", {})
+            for busy_name, small_name in SAME_SIZE_PAIRS.items():
+                if busy_name not in pages or small_name not in pages:
+                    continue
+                busy, small = pages[busy_name]["median_ms"], pages[small_name]["median_ms"]
+                lines.append(
+                    f"{size:>9} {mode:8} {busy_name:28} {busy:7.2f} ms / {small_name:20}"
+                    f" {small:7.2f} ms = {busy / small:.2f}"
+                )
+                if size == sizes[-1] and busy / small > DAY_RATIO and mode != COLD:
+                    failures.append(
+                        f"{busy_name} / {small_name} ({mode}): {busy / small:.2f} > {DAY_RATIO}"
+                    )
+    if not lines:
+        return [], failures
+    about = results[sizes[-1]][MODES[0]]["about"]
+    days = ", ".join(f"{k[len('edition_') :]}: {v}" for k, v in about.items() if "edition" in k)
+    head = ["", "== the print edition: busy against small at the same size (issue 24) =="]
+    return [*head, f"at {sizes[-1]}: {days}", *lines], failures
 
 
 def report(sizes: list[int], results: dict[int, dict]) -> tuple[str, list[str]]:
@@ -241,13 +258,18 @@ def report(sizes: list[int], results: dict[int, dict]) -> tuple[str, list[str]]:
     lines, failures = [], []
     if "search" in results[sizes[0]]:
         lines, failures = search_report(sizes, results)
-    for mode, title in (("cache", "as served (page cache on)"), ("nocache", "page cache off")):
+    titles = {
+        "cache": "as served (page cache on)",
+        "nocache": "page cache off",
+        COLD: "made afresh (every cache off; not targeted)",
+    }
+    for mode, title in titles.items():
         if mode not in results[sizes[0]]:
             continue
         rows, derived = table(sizes, results, mode)
         lines += ["", f"== {title} ==", *rows]
         for name, (ratio, over_floor, kind) in derived.items():
-            if name == "floor":
+            if name == "floor" or mode == COLD:
                 continue
             largest = results[sizes[-1]][mode]["pages"][name]["median_ms"]
             if kind == "admin by contributor":
@@ -255,6 +277,8 @@ def report(sizes: list[int], results: dict[int, dict]) -> tuple[str, list[str]]:
                     failures.append(
                         f"{name} ({mode}): median {largest:.1f} ms > {BY_CONTRIBUTOR_MS} ms"
                     )
+            elif name in NOT_ACROSS_SIZES:
+                pass  # held to its like at the same size instead (day_report)
             elif ratio > (limit := EDITION_RATIO if name.startswith("edition") else RATIO_TARGET):
                 failures.append(f"{name} ({mode}): median ratio {ratio:.2f} > {limit}")
             if mode == "cache" and kind == "public" and over_floor > FLOOR_TARGET:
@@ -301,6 +325,12 @@ def main():
         "(databases others are using, or code with a migration not yet committed); the "
         "print edition's page image is still filed where missing (bench.editions)",
     )
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="also measure with every cache off (counts, the edition's days): reported, "
+        "not targeted; best with --pages",
+    )
     parser.add_argument("--search-reps", type=int, default=10, help="timed requests per query")
     parser.add_argument("--slow-reps", type=int, default=2, help="timed icontains runs per query")
     parser.add_argument(
@@ -316,14 +346,22 @@ def main():
     options = parser.parse_args()
     options.parts = set(options.parts.split(","))
     sizes = sorted(int(s) for s in options.sizes.split(","))
+    # Other work on the machine moves every figure: the 1, 5 and 15 minute load averages.
+    load = {"start": os.getloadavg()}
     results = measure(sizes, options)
+    load["end"] = os.getloadavg()
     table, failures = report(sizes, results)
     print(table)
+    print(f"load average at start {load['start']}, at end {load['end']}")
     print("\n".join(["", "targets met"] if not failures else ["", "TARGETS MISSED:", *failures]))
     Path(options.json_path).write_text(
         json.dumps(
             {
-                "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
+                "machine": {
+                    "platform": platform.platform(),
+                    "cpus": os.cpu_count(),
+                    "load_average": {k: [round(v, 2) for v in a] for k, a in load.items()},
+                },
                 "date": datetime.now(UTC).isoformat(timespec="seconds"),
                 "command": " ".join(sys.argv),
                 "sizes": {str(s): results[s] for s in sizes},

@@ -189,7 +189,12 @@ def pages():
         ("edition day busiest", "public", f"/editions/{days.busiest}/"),
         ("edition day latest", "public", f"/editions/{days.latest}/"),
         ("edition day small", "public", f"/editions/{days.small}/"),
-        ("edition page viewer", "public", f"/editions/{days.busiest}/{days.page}/"),
+        ("edition page viewer", "public", f"/editions/{days.small}/{days.small_page[0]}/"),
+        (
+            "edition page viewer busiest",
+            "public",
+            f"/editions/{days.busiest}/{days.busiest_page[0]}/",
+        ),
         ("admin list", "admin", "/admin/archive/article/"),
         ("admin list status", "admin", "/admin/archive/article/?status__exact=published"),
         ("admin list section", "admin", f"/admin/archive/article/?section__id__exact={section.pk}"),
@@ -211,8 +216,12 @@ def pages():
     }
 
 
-def main(reps: int, warmup: int, page_cache: bool, only: list[str] | None = None) -> dict:
-    """``only``: measure just the pages whose names contain one of these (and the floor)."""
+def main(
+    reps: int, warmup: int, page_cache: bool, only: list[str] | None = None, counts: bool = True
+) -> dict:
+    """``only``: measure just the pages whose names contain one of these (and the floor);
+    ``counts`` False: the counts and the edition's days made afresh on every request too
+    (``--cold``: the work a page does once per public change)."""
     django.setup()
     from django.conf import settings
     from django.contrib.auth import get_user_model
@@ -223,6 +232,8 @@ def main(reps: int, warmup: int, page_cache: bool, only: list[str] | None = None
 
     if not page_cache:
         settings.ARCHIVE_PAGE_CACHE_SECONDS = 0
+    if not counts:
+        settings.ARCHIVE_COUNT_CACHE_SECONDS = 0
     cache.clear()
 
     user, _ = get_user_model().objects.get_or_create(
@@ -264,10 +275,17 @@ def main(reps: int, warmup: int, page_cache: bool, only: list[str] | None = None
             "samples_ms": timings[name],
             "queries": len(queries),
         }
-    return {"pages": results, "about": about, "reps": reps, "page_cache": page_cache}
+    return {
+        "pages": results,
+        "about": about,
+        "reps": reps,
+        "page_cache": page_cache,
+        "counts_cache": counts,
+    }
 
 
 if __name__ == "__main__":
-    reps, warmup, page_cache = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "cache"
+    reps, warmup, mode = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
     only = sys.argv[4].split(",") if len(sys.argv) > 4 and sys.argv[4] else None
-    json.dump(main(reps, warmup, page_cache, only), sys.stdout, ensure_ascii=False)
+    result = main(reps, warmup, mode == "cache", only, counts=mode != "cold")
+    json.dump(result, sys.stdout, ensure_ascii=False)

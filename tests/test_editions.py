@@ -2,18 +2,22 @@
 is tests/test_edition_calendar.py)."""
 
 import datetime
+import io
 import re
 
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from archive.editorial import services
-from archive.models import Article, Contributor, Credit
+from archive.editorial.aftermath import after_write
+from archive.models import Article, Contributor, Credit, EditionPage, StoryArea
 from tests.factories import ArticleFactory, BylineFactory, ContributorFactory, full_story
 from tests.helpers import HIDDEN
 
@@ -264,6 +268,47 @@ def test_a_scheduled_story_joins_its_day_at_its_time_with_no_write_in_between(cl
         assert "后一期：2025年1月27日" in client.get(day_url(DAY)).content.decode()
 
 
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+
+
+def scanned(day=DAY, number=1) -> EditionPage:
+    out = io.BytesIO()
+    Image.new("RGB", (300, 450), (250, 247, 238)).save(out, "PNG")
+    scan = SimpleUploadedFile("page.png", out.getvalue())
+    edition_page = EditionPage(edition_date=day, page_number=number, scan=scan)
+    edition_page.save()
+    return edition_page
+
+
+@pytest.mark.usefixtures("counts_cached", "media_root")
+def test_the_cached_page_image_shows_a_storys_area_while_the_story_is_public(client):
+    start = timezone.now()
+    shown = printed(headline="柯城进入新赛道")
+    later = printed(headline="定时发布的报道", published_at=start + datetime.timedelta(minutes=5))
+    scan = scanned()
+    for n, story in enumerate([shown, later]):
+        StoryArea.objects.create(page=scan, article=story, x=0.1, y=n / 2, width=0.8, height=0.4)
+    after_write()  # as the admin's save of a page does
+
+    def areas() -> set[int]:
+        html = client.get(page_url(DAY, 1)).content.decode()
+        links = re.findall(r'class="page-areas__link"[^>]*data-story="(\d+)"', html)
+        return {int(pk) for pk in links}
+
+    with time_machine.travel(start, tick=False):
+        assert areas() == {shown.pk}
+    with time_machine.travel(start + datetime.timedelta(minutes=5, seconds=1), tick=False):
+        assert areas() == {shown.pk, later.pk}
+        services.stories_withdraw(stories=Article.objects.filter(pk=shown.pk))
+        assert areas() == {later.pk}
+
+
 @pytest.mark.usefixtures("counts_cached")
 def test_a_renamed_contributor_shows_at_once_on_the_day(client):
     story = full_story(edition_date=DAY, page_number=1, bylines=0, photos=0)
@@ -304,8 +349,8 @@ def test_edition_page_queries_do_not_grow_with_stories(client, url, django_asser
 @pytest.mark.usefixtures("counts_cached")
 @pytest.mark.parametrize(
     ("url", "queries"),
-    # The counts' version; the page adds the probe for its image (none here).
-    [(day_url(DAY), 1), (page_url(DAY, 1), 2)],
+    # The counts' version: the day's list, the page's list, stories and image are cached.
+    [(day_url(DAY), 1), (page_url(DAY, 1), 1)],
     ids=["day", "page"],
 )
 def test_a_cached_day_costs_the_same_few_queries_whatever_its_size(

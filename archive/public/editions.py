@@ -181,7 +181,8 @@ def edition_page(request, day: datetime.date, page: int):
         {
             "day": day,
             "page": pages[at],
-            "image": page_image(day, page),
+            # Its areas are public stories' (the admin's save of a page bumps the version).
+            "image": cached(f"image:{page}", lambda: page_image(day, page)),
             "pages": pages,
             "page_stories": cached(f"page:{page}", lambda: _page_stories(day, page)),
             "previous_page": pages[at - 1] if at > 0 else None,

@@ -197,6 +197,7 @@ class Page:
     number: int | None
     name: str = ""
     stories: list = field(default_factory=list)
+    url: str = ""  # the page viewer's address (a numbered page's)
 
 
 @dataclass(frozen=True)
@@ -212,11 +213,11 @@ class StoryLine:
     url: str
 
 
-def _addresses(name: str):
-    """``reverse(name, args=[n])`` for many ``n`` at the cost of one: the address made
-    once with a marker for ``n``, then filled in (200 reverses: 3 ms)."""
-    marker = "2147483647"
-    head, tail = reverse(name, args=[int(marker)]).rsplit(marker, 1)
+def _addresses(name: str, *args):
+    """``reverse(name, args=[*args, n])`` for many ``n`` at the cost of one: the address
+    made once with a marker for ``n``, then filled in (200 reverses: 3 ms)."""
+    marker = "32767"  # a valid page number and story id, unlike any date part
+    head, tail = reverse(name, args=[*args, int(marker)]).rsplit(marker, 1)
     return lambda n: f"{head}{n}{tail}"
 
 
@@ -248,23 +249,24 @@ def edition_of(day: datetime.date, *, stories: bool = True) -> Edition | None:
     if not rows:
         return None
     pages: list[Page] = []
+    page_url = _addresses("archive:edition_page", day)
     if stories:
         credited = _credit_lines([pk for pk, _, _, byline, _, _ in rows if not byline])
         story_url = _addresses("archive:story_detail")
         for pk, kicker, headline, byline, number, name in rows:
             line = StoryLine(pk, kicker, headline, byline or credited.get(pk, ""), story_url(pk))
-            _page(pages, number, name).stories.append(line)
+            _page(pages, number, name, page_url).stories.append(line)
     else:
         for _, number, name in rows:
-            _page(pages, number, name)
+            _page(pages, number, name, page_url)
     return Edition(day, pages, *neighbours(day))
 
 
-def _page(pages: list[Page], number: int | None, name: str) -> Page:
+def _page(pages: list[Page], number: int | None, name: str, page_url) -> Page:
     """The last of ``pages`` (rows come in page order), or a new one for a new number;
     a page's name is the first one its stories give."""
     if not pages or pages[-1].number != number:
-        pages.append(Page(number))
+        pages.append(Page(number, url=page_url(number) if number is not None else ""))
     pages[-1].name = pages[-1].name or name
     return pages[-1]
 
