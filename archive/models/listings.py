@@ -135,7 +135,8 @@ class PublicTallyQuerySet(models.QuerySet):
         ``article_status_newest_idx``); later periods hold scheduled stories, not yet
         public. One query, so all parts read one snapshot. Subjects with no public
         story are left out."""
-        from .articles import Article
+        # The story model through the listing's key: models/articles imports this module.
+        Article = StoryListing._meta.get_field("article").related_model
 
         now = timezone.now()
         start = month_start(now)
