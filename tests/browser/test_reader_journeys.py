@@ -102,5 +102,5 @@ def test_the_region_box_suggests_names_and_takes_one(live_server, page, archive)
     box.fill("柯城区")
     page.get_by_role("button", name="筛选").click()
     page.wait_for_url(re.compile(r"region="))
-    assert page.get_by_role("link", name=KECHENG).count() == 1
+    assert page.get_by_role("link", name=KECHENG, exact=True).count() == 1
     assert page.locator(".error").count() == 0
