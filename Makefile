@@ -26,7 +26,9 @@ run: install
 
 test: install lint
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest -rs  # -rs: say which tests were skipped and why (no Chromium, no Java)
+	@# -n auto: a worker per core (pytest-xdist), each with its own test database;
+	@# -rs: say which tests were skipped and why (no Chromium, no Java).
+	$(VENV)/bin/pytest -n auto -rs
 
 # Benchmarks against PostgreSQL (BENCH_DATABASE_URL or DATABASE_URL, else the local server).
 SIZES ?= 10000,1000000

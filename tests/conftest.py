@@ -2,6 +2,8 @@ import factory.random
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import transaction
+from pytest_django.fixtures import validate_django_db
 
 from archive.gazetteer import national
 from archive.models import Region, RegionName, RegionSuccession
@@ -51,9 +53,86 @@ def committed_gazetteer(transactional_db):
         national.load(Region, RegionName, RegionSuccession)
 
 
+# The demo, loaded once for a run of tests that read it --------------------------------
+#
+# Loading it costs a second or two (the importer reads the sample page against the
+# whole gazetteer, the page image is drawn and tiled), and some 400 tests ask for it:
+# about half of the suite's time while each test loaded its own. Consecutive tests of
+# one module that ask for it in their own rolled-back transaction share one load
+# instead, as Django's setUpTestData shares a class's data: the demo is loaded in an
+# outer transaction, each test's own transaction is a savepoint inside it (rolled back
+# after the test as before), and the outer one is rolled back after the run's last
+# test, so no other test ever sees it.
+
+NEXT_TEST = pytest.StashKey[pytest.Item | None]()
+_demo_run: list[transaction.Atomic] = []  # the outer transaction while a run is open
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Which test this process runs next (under xdist too): ``demo_run`` ends its
+    transaction after the last test of a run."""
+    item.stash[NEXT_TEST] = nextitem
+
+
+def _shares_the_demo(item: pytest.Item | None) -> bool:
+    """A test function of a module (not of a class) that asks for the demo and runs in a
+    transaction of its own that is rolled back: not a transactional test."""
+    if not isinstance(item, pytest.Function) or item.cls is not None:
+        return False
+    if "demo" not in item.fixturenames:
+        return False
+    marker = item.get_closest_marker("django_db")
+    if marker:
+        transactional, reset_sequences, databases, *_ = validate_django_db(marker)
+        if transactional or reset_sequences or databases not in (None, ["default"]):
+            return False
+    own_transaction = {
+        "transactional_db",
+        "live_server",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+    }
+    return not own_transaction & set(item.fixturenames)
+
+
+# Class scope: for a test function outside a class pytest makes it a fixture of that one
+# test, set up before pytest-django's transaction for the test and torn down after it.
+@pytest.fixture(scope="class")
+def demo_run(request, django_db_setup, django_db_blocker) -> bool:
+    """Whether the demo is loaded in an outer transaction for this test and its neighbours."""
+    item = request.node
+    if not _shares_the_demo(item):
+        yield False
+        return
+    if not _demo_run:
+        with django_db_blocker.unblock():
+            outer = transaction.atomic()
+            outer.__enter__()
+            _demo_run.append(outer)
+            try:
+                call_command("load_demo", verbosity=0)
+            except BaseException:
+                _end_demo_run(django_db_blocker)
+                raise
+    yield True
+    following = item.stash.get(NEXT_TEST, None)
+    if not (_shares_the_demo(following) and following.parent is item.parent):
+        _end_demo_run(django_db_blocker)
+
+
+def _end_demo_run(django_db_blocker) -> None:
+    outer = _demo_run.pop()
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def demo(db):
-    call_command("load_demo", verbosity=0)
+def demo(demo_run, db):
+    """The demo archive: the sample page's two stories, published, and its page image."""
+    if not demo_run:
+        call_command("load_demo", verbosity=0)
 
 
 @pytest.fixture

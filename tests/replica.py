@@ -1,14 +1,18 @@
 """A real streaming replica for tests/test_replica.py.
 
-``standby`` (one per session) copies the PostgreSQL server the tests run on with
-pg_basebackup into a temporary directory and starts the copy as a hot standby on
-another port. The test database pytest-django made is in the copy, and whatever the
-tests commit on the primary reaches it by streaming, as in production. PostgreSQL
-refuses to run as root, so the standby runs as the ``postgres`` system user.
+``standby`` (one per session) starts a PostgreSQL server of its own (a *primary*, made
+with initdb in a temporary directory) holding a copy of the test database pytest-django
+made, copies that server with pg_basebackup and starts the copy as a hot standby on
+another port. Whatever the tests commit on the primary reaches the standby by streaming,
+as in production. The primary is a server of its own so that pg_basebackup copies the
+test database only, not every database of the machine's server (a benchmark's 17 GB one
+made the copy a minute of the suite and 19 GB of disk). PostgreSQL refuses to run as
+root, so both run as the ``postgres`` system user.
 
-``replica_database`` (one per module) adds the database alias ``replica`` pointing at
-the standby's copy of the test database. Where no standby can be built (SQLite, no
-server binaries, not root or postgres, replication refused) both skip with the reason.
+``replica_database`` (one per module) points the alias ``default`` at the primary and
+adds the alias ``replica`` pointing at the standby's copy, for that module. Where no
+standby can be built (SQLite, no server binaries, not root or postgres) both skip with
+the reason.
 """
 
 import contextlib
@@ -25,7 +29,6 @@ from pathlib import Path
 
 import pytest
 
-REPLICATION_LINE = "host replication all 127.0.0.1/32 trust"
 PORTS = range(5439, 5460)
 # Settings a hot standby refuses to start with if they are below the primary's.
 AT_LEAST_PRIMARYS = (
@@ -48,7 +51,9 @@ def _as_postgres(args: list[str], **kwargs) -> subprocess.CompletedProcess:
 
 
 @dataclass
-class Standby:
+class Cluster:
+    """A PostgreSQL server of the tests' own, in a temporary directory."""
+
     bindir: Path
     datadir: Path
     port: int
@@ -56,7 +61,7 @@ class Standby:
 
     @property
     def log(self) -> Path:
-        return self.datadir.parent / "standby.log"
+        return self.datadir.parent / f"{self.datadir.name}.log"
 
     def _pg_ctl(self, *args: str) -> None:
         done = _as_postgres(
@@ -71,9 +76,26 @@ class Standby:
             return "\n".join(self.log.read_text().splitlines()[-15:])
         return ""
 
+    def configure(self, **settings) -> None:
+        """Settings after initdb's (or, in a standby, after the primary's copied ones),
+        and trust on this machine only, replication included."""
+        settings = {
+            "port": self.port,
+            "listen_addresses": "'127.0.0.1'",
+            "unix_socket_directories": f"'{self.datadir.parent}'",
+            "fsync": "off",
+            **settings,
+        }
+        with (self.datadir / "postgresql.conf").open("a") as conf:
+            conf.writelines(f"{name} = {value}\n" for name, value in settings.items())
+        (self.datadir / "pg_hba.conf").write_text(
+            "local all all trust\nhost all all 127.0.0.1/32 trust\n"
+            "host replication all 127.0.0.1/32 trust\n"
+        )
+
     def start(self) -> None:
         self._pg_ctl("start", "-w", "-t", "120")
-        self.query("SELECT 1")  # accepts connections: hot standby reached consistency
+        self.query("SELECT 1")  # accepts connections (a hot standby: reached consistency)
 
     def stop(self) -> None:
         self._pg_ctl("stop", "-w", "-m", "fast")
@@ -87,7 +109,18 @@ class Standby:
         with psycopg.connect(
             host="127.0.0.1", port=self.port, user=self.user, dbname="postgres", autocommit=True
         ) as conn:
-            return conn.execute(sql, params).fetchone()[0]
+            cursor = conn.execute(sql, params)
+            return cursor.fetchone()[0] if cursor.description else None
+
+    def destroy(self) -> None:
+        if self.running():
+            with contextlib.suppress(RuntimeError):
+                self._pg_ctl("stop", "-w", "-m", "immediate")
+
+
+@dataclass
+class Standby(Cluster):
+    primary: Cluster | None = None
 
     def pause_replay(self) -> None:
         """Stop applying WAL: the standby keeps receiving it but shows nothing new."""
@@ -110,9 +143,9 @@ class Standby:
             time.sleep(0.05)
 
     def destroy(self) -> None:
-        if self.running():
-            with contextlib.suppress(RuntimeError):
-                self._pg_ctl("stop", "-w", "-m", "immediate")
+        super().destroy()
+        if self.primary:
+            self.primary.destroy()
         shutil.rmtree(self.datadir.parent, ignore_errors=True)
 
 
@@ -126,94 +159,118 @@ def _bindir(major: int) -> Path:
     raise Unavailable("pg_basebackup is not installed")
 
 
-def _free_port() -> int:
+def _free_port(taken: tuple[int, ...] = ()) -> int:
     for port in PORTS:
+        if port in taken:
+            continue
         with socket.socket() as sock:
             if sock.connect_ex(("127.0.0.1", port)) != 0:
                 return port
     raise Unavailable(f"no free port in {PORTS.start}–{PORTS.stop - 1}")
 
 
-def _allow_replication(primary) -> bool:
-    """Add the replication line to the primary's pg_hba.conf (root only); whether it did."""
-    hba = Path(primary.execute("SHOW hba_file").fetchone()[0])
-    if os.geteuid() != 0 or not hba.exists():
-        return False
-    lines = hba.read_text().splitlines()
-    if REPLICATION_LINE in lines:
-        return False
-    hba.write_text("\n".join([*lines, REPLICATION_LINE, ""]))
-    primary.execute("SELECT pg_reload_conf()")
-    time.sleep(0.5)  # the postmaster rereads the file on SIGHUP
-    return True
+def _start_on_a_free_port(cluster: Cluster, taken: tuple[int, ...] = (), **settings) -> None:
+    """Start ``cluster`` on a free port; another run's server may take the one found free
+    before this one binds it (two checkouts' suites at once), so try a few."""
+    for attempt in range(5):
+        cluster.port = _free_port(taken)
+        cluster.configure(**settings)
+        try:
+            cluster.start()
+            return
+        except RuntimeError as error:
+            if "already in use" not in str(error) or attempt == 4:
+                raise
+            time.sleep(0.2)
+
+
+def _run(args: list[str], what: str, **kwargs) -> None:
+    done = _as_postgres(args, timeout=600, **kwargs)
+    if done.returncode:
+        raise Unavailable(f"{what} failed: {done.stderr.strip()[-2000:]}")
 
 
 def build(settings_dict: dict) -> Standby:
-    """A running hot standby of the server ``settings_dict`` (a Django database) points at."""
+    """A running hot standby of a copy of the database ``settings_dict`` (a Django
+    database) names, on a primary server of its own."""
     import psycopg
 
     if os.geteuid() != 0 and pwd.getpwuid(os.geteuid()).pw_name != "postgres":
         raise Unavailable("PostgreSQL runs only as the postgres user: run the tests as root")
-    host, port = settings_dict["HOST"] or "127.0.0.1", str(settings_dict["PORT"] or 5432)
-    if host not in ("127.0.0.1", "localhost"):
-        raise Unavailable(f"the database is on {host}, not this machine")
-    user = settings_dict["USER"] or "postgres"
-    conninfo = {"host": "127.0.0.1", "port": port, "user": user, "dbname": "postgres"}
-    with psycopg.connect(
-        **conninfo, password=settings_dict["PASSWORD"], autocommit=True
-    ) as primary:
-        major = primary.info.server_version // 10000
-        at_least = {
-            name: primary.execute(f"SHOW {name}").fetchone()[0] for name in AT_LEAST_PRIMARYS
-        }
-        bindir = _bindir(major)
-        standby_port = _free_port()
-        workdir = Path(tempfile.mkdtemp(prefix="xianzhi-standby-"))
-        if os.geteuid() == 0:
-            shutil.chown(workdir, "postgres", "postgres")
-        standby = Standby(bindir, workdir / "data", standby_port, user)
-        basebackup = [
-            str(bindir / "pg_basebackup"),
-            *("-h", "127.0.0.1", "-p", port, "-U", user, "-D", str(standby.datadir)),
-            *("-R", "-X", "stream", "--checkpoint=fast", "--no-sync", "--no-manifest"),
-        ]
-        done = _as_postgres(basebackup, timeout=1800)
-        if done.returncode and "replication" in done.stderr and _allow_replication(primary):
-            shutil.rmtree(standby.datadir, ignore_errors=True)
-            done = _as_postgres(basebackup, timeout=1800)
-    if done.returncode:
-        shutil.rmtree(workdir, ignore_errors=True)
-        raise Unavailable(f"pg_basebackup failed: {done.stderr.strip()}")
-    # Debian keeps the server's configuration outside its data directory: the copy has none.
-    settings = {
-        "port": standby_port,
-        "listen_addresses": "'127.0.0.1'",
-        "unix_socket_directories": f"'{workdir}'",
-        "hot_standby": "on",
-        "fsync": "off",
-        **at_least,
+    source = {
+        "host": settings_dict["HOST"] or "127.0.0.1",
+        "port": str(settings_dict["PORT"] or 5432),
+        "user": settings_dict["USER"] or "postgres",
+        "dbname": settings_dict["NAME"],
     }
-    (standby.datadir / "postgresql.conf").write_text(
-        "".join(f"{name} = {value}\n" for name, value in settings.items())
-    )
-    (standby.datadir / "pg_hba.conf").write_text(
-        "local all all trust\nhost all all 127.0.0.1/32 trust\n"
-    )
-    (standby.datadir / "pg_ident.conf").write_text("")
+    with psycopg.connect(**source, password=settings_dict["PASSWORD"]) as conn:
+        major = conn.info.server_version // 10000
+        encoding, collate, ctype = conn.execute(
+            "SELECT pg_encoding_to_char(encoding), datcollate, datctype FROM pg_database "
+            "WHERE datname = current_database()"
+        ).fetchone()
+    bindir = _bindir(major)
+    workdir = Path(tempfile.mkdtemp(prefix="xianzhi-standby-"))
     if os.geteuid() == 0:
-        for name in ("postgresql.conf", "pg_hba.conf", "pg_ident.conf"):
-            shutil.chown(standby.datadir / name, "postgres", "postgres")
+        shutil.chown(workdir, "postgres", "postgres")
+    primary = Cluster(bindir, workdir / "primary", 0, "postgres")
+    standby = Standby(bindir, workdir / "standby", 0, "postgres", primary=primary)
     try:
-        standby.start()
+        _run(
+            [
+                str(bindir / "initdb"),
+                *("-D", str(primary.datadir), "-U", "postgres", "-A", "trust", "--no-sync"),
+                *("-E", encoding, "--lc-collate", collate, "--lc-ctype", ctype),
+            ],
+            "initdb",
+        )
+        _start_on_a_free_port(primary)
+        # The test database as it is now (schema, the data migrations' rows), copied.
+        primary.query(f'CREATE DATABASE "{source["dbname"]}"')
+        env = {**os.environ, "PGPASSWORD": settings_dict["PASSWORD"] or ""}
+        dump = subprocess.run(
+            [
+                str(bindir / "pg_dump"),
+                *("-h", source["host"], "-p", source["port"], "-U", source["user"]),
+                *("--no-owner", "--no-privileges", source["dbname"]),
+            ],
+            capture_output=True,
+            timeout=600,
+            env=env,
+        )
+        if dump.returncode:
+            raise Unavailable(f"pg_dump failed: {dump.stderr.decode()[-2000:]}")
+        _run(
+            [
+                str(bindir / "psql"),
+                *("-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres"),
+                *("-q", "-v", "ON_ERROR_STOP=1", "-d", source["dbname"]),
+            ],
+            "restoring the test database",
+            input=dump.stdout.decode(),
+        )
+        at_least = {name: primary.query(f"SHOW {name}") for name in AT_LEAST_PRIMARYS}
+        _run(
+            [
+                str(bindir / "pg_basebackup"),
+                *("-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres"),
+                *("-D", str(standby.datadir), "-R", "-X", "stream", "--checkpoint=fast"),
+                *("--no-sync", "--no-manifest"),
+            ],
+            "pg_basebackup",
+        )
+        _start_on_a_free_port(standby, (primary.port,), hot_standby="on", **at_least)
     except Exception as error:
         standby.destroy()
+        if isinstance(error, Unavailable):
+            raise
         raise Unavailable(f"the standby did not start: {error}") from error
     return standby
 
 
 @pytest.fixture(scope="session")
 def standby(django_db_setup, django_db_blocker):
-    """A hot standby of the test database's server, for the whole session."""
+    """A hot standby of a copy of the test database, for the whole session."""
     from django.db import connections
 
     if connections["default"].vendor != "postgresql":
@@ -228,15 +285,22 @@ def standby(django_db_setup, django_db_blocker):
 
 @pytest.fixture(scope="module")
 def replica_database(standby):
-    """The alias ``replica``: the standby's copy of the test database, for this module.
+    """For this module: the alias ``default`` on the standby's primary, and the alias
+    ``replica`` on the standby's copy of the test database.
 
-    A test mirror of ``default``: a transactional test empties the primary after it
-    (the standby follows), never the read-only replica itself.
+    ``replica`` is a test mirror of ``default``: a transactional test empties the primary
+    after it (the standby follows), never the read-only replica itself. The test
+    database of the machine's server is left as it was.
     """
     from django.db import connections
 
-    replica = copy.deepcopy(connections["default"].settings_dict)
-    replica.update(HOST="127.0.0.1", PORT=str(standby.port))
+    default = connections["default"]
+    on_primary = {"HOST": "127.0.0.1", "PORT": str(standby.primary.port)}
+    kept = {name: default.settings_dict[name] for name in on_primary}
+    default.close()
+    default.settings_dict.update(on_primary)  # connections.settings["default"] itself
+    replica = copy.deepcopy(default.settings_dict)
+    replica.update(PORT=str(standby.port))
     replica["TEST"]["MIRROR"] = "default"
     connections.settings["replica"] = replica
     yield standby
@@ -245,3 +309,5 @@ def replica_database(standby):
     del connections.settings["replica"]
     with contextlib.suppress(AttributeError):
         delattr(connections._connections, "replica")
+    default.close()
+    default.settings_dict.update(kept)

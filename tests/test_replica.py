@@ -23,6 +23,10 @@ from tests.factories import ArticleFactory
 from tests.helpers import change_url, form_data, page
 from tests.test_production import PRODUCTION
 
+# Under pytest-xdist these tests all run in one worker: one standby for the run, not one
+# per worker (tests/replica.py).
+pytestmark = pytest.mark.xdist_group("replica")
+
 
 def replicated(test):
     """A test against the standby, with production's routing; it commits."""

@@ -1,5 +1,8 @@
 """The test suite: same database choice as dev (DATABASE_URL or SQLite), fast hashing."""
 
+import os
+from pathlib import Path
+
 from .base import *
 
 SECRET_KEY = "test-only-insecure-key"
@@ -29,3 +32,10 @@ TASKS = {
         "ENQUEUE_ON_COMMIT": False,
     }
 }
+
+# Under pytest-xdist (`make test`) each worker process has its own test database (the
+# worker's name appended to its name) and its own slots for making pages: a test that
+# holds every slot must not starve another worker's pages. A command a test runs in a
+# fresh process inherits PYTEST_XDIST_WORKER, so it uses the same ones.
+if _worker := os.environ.get("PYTEST_XDIST_WORKER"):
+    ARCHIVE_PAGE_REMAKE_DIR = Path(f"{ARCHIVE_PAGE_REMAKE_DIR}-{_worker}")

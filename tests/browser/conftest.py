@@ -6,6 +6,7 @@ Skipped, with the reason in the test summary, where Chromium or Playwright is mi
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -17,6 +18,16 @@ DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
 # tests' own setup are still plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist the browser journeys all run in one worker, one Chromium and one
+    live server at a time: on two cores a second browser beside them makes timings flaky."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")
