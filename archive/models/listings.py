@@ -6,22 +6,10 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .visibility import Status, public
+from .visibility import Status
 
 
 class StoryListingQuerySet(models.QuerySet):
-    def public_counts(self, facet) -> dict[int, int]:
-        """Public stories per subject of ``facet`` (a region counts the stories of the
-        regions inside it too, since they are listed under it): one grouped scan of
-        the listing index. Callers cache it (``archive.caching.counts``)."""
-        rows = (
-            self.filter(public("article__"), facet=facet)
-            .values("subject_id")
-            .annotate(n=Count("*"))
-            .values_list("subject_id", "n")
-        )
-        return dict(rows)
-
     def public_credit_counts(self, contributor_ids) -> dict[int, int]:
         """Public stories per contributor among ``contributor_ids``, bylines and photo
         credits together (a story counted once), for a page of the contributors' index.

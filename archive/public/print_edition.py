@@ -43,22 +43,16 @@ def _month_end(first: datetime.date) -> datetime.date:
     return first.replace(day=monthrange(first.year, first.month)[1])
 
 
-def first_after(day: datetime.date) -> datetime.date | None:
-    dates = in_print().filter(edition_date__gt=day).order_by("edition_date")
-    return dates.values_list("edition_date", flat=True).first()
-
-
-def last_before(day: datetime.date) -> datetime.date | None:
-    dates = in_print().filter(edition_date__lt=day).order_by("-edition_date")
-    return dates.values_list("edition_date", flat=True).first()
-
-
-def neighbours(day: datetime.date) -> tuple[datetime.date | None, datetime.date | None]:
-    """``last_before(day)`` and ``first_after(day)`` in one query: a probe each way
-    along the print index (``article_print_idx``), which holds the time the public
-    rule checks, so the scheduled stories after the newest edition cost no row read."""
-    before = in_print().filter(edition_date__lt=day).order_by("-edition_date")[:1]
-    after = in_print().filter(edition_date__gt=day).order_by("edition_date")[:1]
+def neighbours(
+    first: datetime.date, last: datetime.date | None = None
+) -> tuple[datetime.date | None, datetime.date | None]:
+    """The nearest edition date before ``first`` and the nearest after ``last`` (by
+    default ``first``: a date's neighbours; a month's are its first and last day's), in
+    one query: a probe each way along the print index (``article_print_idx``), which
+    holds the time the public rule checks, so the scheduled stories after the newest
+    edition cost no row read."""
+    before = in_print().filter(edition_date__lt=first).order_by("-edition_date")[:1]
+    after = in_print().filter(edition_date__gt=last or first).order_by("edition_date")[:1]
     before_sql, before_params = before.values("edition_date").query.sql_with_params()
     after_sql, after_params = after.values("edition_date").query.sql_with_params()
     connection = connections[before.db]
@@ -138,8 +132,7 @@ def month_of(first: datetime.date) -> Month:
     return Month(
         first,
         {day: EditionDay(day, pages, bool(unnumbered)) for day, pages, unnumbered in rows},
-        previous_day=last_before(first),
-        next_day=first_after(last),
+        *neighbours(first, last),
     )
 
 
