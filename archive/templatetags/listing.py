@@ -1,0 +1,96 @@
+"""A story as every list shows it: ``{% story_item story %}``.
+
+Built here rather than in an included template: twenty stories through the template
+engine (an include each, its variable lookups, two date filters, two reverses, and
+the lookups of what only some lists give a story, each a ``dir()`` of a model when
+missing) cost about 0.5 ms a story, a third of a list page. Every string from the
+database goes through ``escape`` (``conditional_escape``: a search's marked headline
+and snippet are already safe HTML).
+"""
+
+import functools
+
+from django import template
+from django.urls import get_script_prefix, reverse
+from django.utils import timezone
+from django.utils.html import conditional_escape as esc
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+_PLACEHOLDER = "0"
+
+
+@functools.lru_cache(maxsize=8)
+def _url_patterns(prefix: str) -> tuple[str, str]:
+    # One reverse per process and script prefix, as ``Region.get_absolute_url``.
+    story = reverse("archive:story_detail", args=[_PLACEHOLDER]).rsplit(_PLACEHOLDER, 1)
+    section = reverse("archive:section_detail", args=["section-slug"])
+    return f"{story[0]}{{}}{story[1]}", section.replace("section-slug", "{}")
+
+
+def _datetime_attribute(moment) -> str:
+    """``moment|date:'Y-m-d\\TH:i:sO'`` in the current time zone."""
+    local = timezone.localtime(moment)
+    offset = local.utcoffset().total_seconds() // 60
+    sign = "-" if offset < 0 else "+"
+    hours, minutes = divmod(abs(int(offset)), 60)
+    return (
+        f"{local.year:04d}-{local.month:02d}-{local.day:02d}T"
+        f"{local.hour:02d}:{local.minute:02d}:{local.second:02d}{sign}{hours:02d}{minutes:02d}"
+    )
+
+
+def _day(moment) -> str:
+    local = timezone.localtime(moment)
+    return f"{local.year}年{local.month}月{local.day}日"
+
+
+@register.simple_tag
+def story_item(story) -> str:
+    """The story's title and meta line: kicker, headline (marked, for a search),
+    subtitle, snippet, date, section, regions (with 见报时为 before a former name the
+    story is listed by its successor's), byline, and the way to its printed page."""
+    story_url, section_url = _url_patterns(get_script_prefix())
+    found = story.__dict__  # what only some lists give a story, read without a lookup
+    kicker, snippet = story.kicker, found.get("snippet")
+    lines = ['<article class="story-item">']
+    lines.append(
+        f'  <p class="kicker">{esc(found.get("marked_kicker") or kicker)}</p>' if kicker else "  "
+    )
+    headline = esc(found.get("marked_headline") or story.headline)
+    lines.append(f'  <h3><a href="{story_url.format(story.pk)}">{headline}</a></h3>')
+    lines.append(f'  <p class="subtitle">{esc(story.subtitle)}</p>' if story.subtitle else "  ")
+    lines.append(f'  <p class="snippet">{esc(snippet)}</p>' if snippet else "  ")
+    lines.append('  <p class="meta">')
+    moment = story.published_at
+    lines.append(
+        f'    <time datetime="{_datetime_attribute(moment)}">{_day(moment)}</time>'
+        if moment
+        else '    <time datetime=""></time>'
+    )
+    section = story.section
+    lines.append(
+        f'    · <a href="{esc(section_url.format(section.slug))}">{esc(section.name)}</a>'
+        if section
+        else "    "
+    )
+    via_heir = found.get("via_heir")
+    regions = []
+    for at, region in enumerate(story.region_list()):
+        regions.append("·" if at == 0 else "")
+        if via_heir and not region.is_current:
+            regions.append(' <span class="printed-as">见报时为</span>')
+        regions.append(f' <a href="{esc(region.get_absolute_url())}">{esc(region.name)}</a>')
+    lines.append("    " + "".join(regions))
+    byline = story.byline_display()
+    lines.append(f"    · {esc(byline)}" if byline else "    ")
+    area = found.get("page_area_url")
+    lines.append(
+        f'    · <a class="page-area-link" href="{esc(area)}">在版面图上查看'
+        f'<span class="visually-hidden">：{esc(story.headline)}</span></a>'
+        if area
+        else "    "
+    )
+    lines.append("  </p>\n</article>\n")
+    return mark_safe("\n".join(lines))
