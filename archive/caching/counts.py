@@ -28,11 +28,18 @@ def next_scheduled_time() -> float | None:
     return at[0][0].timestamp() if at else None
 
 
-def cached(key: str, compute):
-    """``compute()``, cached as counts are, under ``key``."""
+def version() -> int:
+    """The counts' version: read it once where a page uses several cached things."""
+    return ContentVersion.current(ContentVersion.COUNTS)
+
+
+def cached(key: str, compute, *, version: int | None = None):
+    """``compute()``, cached as counts are, under ``key``; ``version``: the counts'
+    version, where the caller has read it already (``version()``)."""
     if not settings.ARCHIVE_COUNT_CACHE_SECONDS:
         return compute()
-    version = ContentVersion.current(ContentVersion.COUNTS)
+    if version is None:
+        version = ContentVersion.current(ContentVersion.COUNTS)
     return remaking.cached(
         f"archive:count:{version}:{key}",
         compute,
@@ -45,10 +52,10 @@ def _region_story_counts() -> dict[int, int]:
     return PublicTally.objects.public_counts(PublicTally.Facet.REGION)
 
 
-def region_story_counts() -> dict[int, int]:
+def region_story_counts(*, version: int | None = None) -> dict[int, int]:
     """Public stories per region id, as its list shows them: a city or a province counts
     its counties' too, a region the stories of those whose area it took over."""
-    return cached("regions", _region_story_counts)
+    return cached("regions", _region_story_counts, version=version)
 
 
 def _published_total() -> int:

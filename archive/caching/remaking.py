@@ -17,6 +17,10 @@ from django.core.cache import cache
 # Locks for making missing values, shared out by key: a lock per key would pile up
 # (some keys carry the content version).
 _MAKING = [threading.Lock() for _ in range(16)]
+# Set while this thread makes a value: a value made inside another's making (a shared
+# fragment reading the counts) takes no second lock, or two threads could each hold
+# the lock the other waits for.
+_within = threading.local()
 
 
 def still_served(key: str, fresh_until: float, stale_seconds: int) -> bool:
@@ -49,9 +53,17 @@ def cached(key: str, compute, seconds: int, *, valid_until=None):
         return compute()
     hit = _cached_right(key)  # one wrong now is made again, as if missing
     if hit is None:
+        if getattr(_within, "making", False):
+            return _make(key, compute, seconds, valid_until)
         with _MAKING[hash(key) % len(_MAKING)]:
             hit = _cached_right(key)  # made by the thread this one waited for
-            return hit[0] if hit is not None else _make(key, compute, seconds, valid_until)
+            if hit is not None:
+                return hit[0]
+            _within.making = True
+            try:
+                return _make(key, compute, seconds, valid_until)
+            finally:
+                _within.making = False
     value, fresh_until, _ = hit
     if still_served(key, fresh_until, seconds):
         return value

@@ -1,20 +1,91 @@
 """What a story page shows around the story: its permalink and a citation, its
 neighbours in the print edition, more stories from its primary region, and its photos'
-renditions. A fixed number of queries whatever the story holds."""
+renditions. A fixed number of queries whatever the story holds.
+
+The story is read in four queries (``read``): itself with its section and the way to
+its printed page, its regions, its photos, and the credits of both at once. Its
+neighbours and its region's newest stories are what every story of that day or region
+shares: they are read once per public change (``archive.caching.fragments``), so a
+story page made afresh costs those four and the counts' version.
+"""
 
 from django.conf import settings
+from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
-from archive.models import Article
+from archive.caching import counts, fragments
+from archive.models import Article, ArticleRegion, Credit, StoryArea
 from archive.public import print_edition, renditions
 
 RELATED_STORIES = 5
 
 
+def read(pk: int) -> Article:
+    """The public story ``pk`` (else a 404) with all its page shows of it."""
+    areas = StoryArea.objects.filter(article=OuterRef("pk")).order_by(
+        "page__page_number", "order", "id"
+    )
+    article = get_object_or_404(
+        Article.objects.published()
+        .select_related("section")
+        .annotate(
+            # Its first marked area's page (``StoryArea.objects.page_urls``), read with it.
+            area_day=Subquery(areas.values("page__edition_date")[:1]),
+            area_page=Subquery(areas.values("page__page_number")[:1]),
+        )
+        .prefetch_related(
+            Prefetch(
+                "article_regions",
+                queryset=ArticleRegion.objects.select_related("region").order_by(
+                    "-is_primary", "region__code"
+                ),
+            ),
+            "photos",
+        ),
+        pk=pk,
+    )
+    _attach_credits(article)
+    return article
+
+
+def _attach_credits(article: Article) -> None:
+    """The story's bylines and its photos' credits, read in one query (not one each),
+    set as their ``credits`` would be prefetched."""
+    photos = list(article.photos.all())
+    credits = list(
+        Credit.objects.filter(Q(article=article) | Q(photo__in=[photo.pk for photo in photos]))
+        .select_related("contributor")
+        .order_by("order", "id")
+    )
+    _prefetched(article, [credit for credit in credits if credit.photo_id is None])
+    for photo in photos:
+        _prefetched(photo, [credit for credit in credits if credit.photo_id == photo.pk])
+
+
+def _prefetched(instance, credits: list[Credit]) -> None:
+    queryset = instance.credits.get_queryset()
+    queryset._result_cache, queryset._prefetch_done = credits, True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})["credits"] = queryset
+
+
+def page_area_url(article: Article) -> str | None:
+    """The page image with the story's areas marked, as ``read`` found it ("" for none);
+    None for a story read otherwise (the preview's)."""
+    if "area_page" not in article.__dict__:
+        return None
+    if article.area_page is None:
+        return ""
+    page = reverse("archive:edition_page", args=[article.area_day, article.area_page])
+    return f"{page}?area={article.pk}"
+
+
 def for_story(request, article: Article) -> dict:
     permalink = request.build_absolute_uri(article.get_absolute_url())
     renditions.attach(article.photos.all())
-    previous_story, next_story = print_edition.story_neighbours(article)
+    version = counts.version()
+    previous_story, next_story = neighbours(article, version=version)
     region = primary_region(article)
     return {
         "permalink": permalink,
@@ -22,7 +93,7 @@ def for_story(request, article: Article) -> dict:
         "previous_story": previous_story,
         "next_story": next_story,
         "related_region": region,
-        "related_stories": related_stories(article, region) if region else [],
+        "related_stories": related_stories(article, region, version=version) if region else [],
     }
 
 
@@ -31,15 +102,53 @@ def primary_region(article: Article):
     return next((link.region for link in article.article_regions.all() if link.is_primary), None)
 
 
-def related_stories(article: Article, region) -> list[Article]:
-    """The newest other public stories about ``region``: one scan of the listing index."""
-    return list(
-        Article.objects.published()
-        .in_region(region)
-        .exclude(pk=article.pk)
-        .order_by("-sort_ts", "-sort_id")
-        .only("id", "headline", "published_at")[:RELATED_STORIES]
+def neighbours(article: Article, *, version: int | None = None):
+    """The public stories before and after ``article`` in its edition, in page order
+    (``print_edition.day_in_page_order``, shared by the day's stories); (None, None)
+    for a story that did not appear in print."""
+    if article.edition_date is None:
+        return None, None
+    day = article.edition_date
+    stories = fragments.cached(
+        f"print-day:{day.isoformat()}",
+        lambda: print_edition.day_in_page_order(day),
+        version=version,
     )
+    at = next((i for i, story in enumerate(stories) if story[0] == article.pk), None)
+    if at is None:  # not among the day's public stories as cached
+        return print_edition.story_neighbours(article)
+    return (
+        _neighbour(day, stories[at - 1]) if at > 0 else None,
+        _neighbour(day, stories[at + 1]) if at + 1 < len(stories) else None,
+    )
+
+
+def _neighbour(day, story: tuple) -> Article:
+    pk, headline, page_number, page_name = story
+    return Article(
+        pk=pk, headline=headline, edition_date=day, page_number=page_number, page_name=page_name
+    )
+
+
+def related_stories(article: Article, region, *, version: int | None = None) -> list[Article]:
+    """The newest other public stories about ``region``: the region's newest, read once
+    per public change (one scan of the listing index), less this one."""
+    newest = fragments.cached(
+        f"region:{region.pk}:newest",
+        lambda: list(
+            Article.objects.published()
+            .in_region(region)
+            .order_by("-sort_ts", "-sort_id")
+            .values_list("id", "headline", "published_at")[: RELATED_STORIES + 1]
+        ),
+        version=version,
+    )
+    others = [
+        Article(pk=pk, headline=headline, published_at=published_at)
+        for pk, headline, published_at in newest
+        if pk != article.pk
+    ]
+    return others[:RELATED_STORIES]
 
 
 def citation(article: Article, url: str) -> str:
