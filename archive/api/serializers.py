@@ -4,7 +4,10 @@ Editors' fields (status, version, created_by, origin, history) are never listed 
 Docstrings of serializers are the OpenAPI document's descriptions, so they are Chinese.
 """
 
-from django.urls import reverse
+import functools
+
+from django.urls import get_script_prefix, reverse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -82,6 +85,72 @@ class StoryListSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, story):
+        """The fields above, as DRF would give them, without its field machinery: a
+        page of twenty stories cost about 12 ms through it (each value looked up by
+        ``get_attribute``, each method's signature inspected, each link reversed), half
+        of the list's work. ``tests/test_api_story_json.py`` holds the two to the same output."""
+        absolute = self.context["request"].build_absolute_uri
+        section = story.section
+        return {
+            "id": story.pk,
+            "url": absolute(_story_path(story.pk)),
+            "api_url": absolute(_story_path(story.pk, api=True)),
+            "kicker": story.kicker,
+            "headline": story.headline,
+            "subtitle": story.subtitle,
+            "byline": story.byline_display(),
+            "bylines": [_credit(credit) for credit in story.credits.all()],
+            "published_at": _iso_datetime(story.published_at),
+            "edition_date": story.edition_date.isoformat() if story.edition_date else None,
+            "page_number": story.page_number,
+            "page_name": story.page_name,
+            "section": {"name": section.name, "slug": section.slug} if section else None,
+            "regions": [
+                {
+                    "code": link.region.code,
+                    "name": link.region.name,
+                    "slug": link.region.slug,
+                    "level": link.region.level,
+                    "primary": link.is_primary,
+                }
+                for link in story.article_regions.all()
+            ],
+        }
+
+
+_ID = "0"
+
+
+@functools.lru_cache(maxsize=8)
+def _story_paths(prefix: str) -> tuple[str, str]:
+    """The site's and the API's path of a story, ``{}`` for its id: one reverse each per
+    process and script prefix, as ``Region.get_absolute_url``."""
+    site = reverse("archive:story_detail", args=[_ID]).rsplit(_ID, 1)
+    api = reverse("api:story-detail", args=[_ID]).rsplit(_ID, 1)
+    return "{}".join(site), "{}".join(api)
+
+
+def _story_path(pk: int, *, api: bool = False) -> str:
+    return _story_paths(get_script_prefix())[api].format(pk)
+
+
+def _credit(credit) -> dict:
+    return {
+        "name": credit.contributor.name,
+        "slug": credit.contributor.slug,
+        "role": credit.role,
+        "role_label": credit.get_role_display(),
+    }
+
+
+def _iso_datetime(moment) -> str | None:
+    """As DRF's ``DateTimeField`` gives it: ISO 8601 in the current time zone."""
+    if not moment:
+        return None
+    text = timezone.localtime(moment).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
 
 class BodyBlockSerializer(serializers.Serializer):
     """正文的一段（paragraph）或一个小标题（subhead），按顺序排列（``archive.body``）。"""
@@ -116,6 +185,13 @@ class StoryDetailSerializer(StoryListSerializer):
     class Meta(StoryListSerializer.Meta):
         fields = [*StoryListSerializer.Meta.fields, "lede", "body", "photos"]
         read_only_fields = fields
+
+    def to_representation(self, story):
+        data = super().to_representation(story)
+        data["lede"] = story.lede
+        data["body"] = self.fields["body"].to_representation(story.body_blocks())
+        data["photos"] = self.fields["photos"].to_representation(story.photos.all())
+        return data
 
 
 class RegionRefSerializer(serializers.Serializer):
