@@ -63,8 +63,8 @@ def _published_total() -> int:
     return sum(PublicTally.objects.public_counts(PublicTally.Facet.SECTION).values())
 
 
-def published_total() -> int:
-    return cached("total", _published_total)
+def published_total(*, version: int | None = None) -> int:
+    return cached("total", _published_total, version=version)
 
 
 def _section_story_counts() -> dict[int, int]:

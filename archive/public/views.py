@@ -1,3 +1,5 @@
+import functools
+
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Count, Prefetch
@@ -94,19 +96,35 @@ def story_list(request):
         _mark_matches(page, query)
     _link_page_areas(page)
     _offer_choices(filterset, request.GET)
-    approximate_count, more = _approximate_count(data) if valid else (0, False)
+    version = functools.cache(counts.version)  # read once, where it is needed
+    approximate_count, more = _approximate_count(data, version) if valid else (0, False)
+    active_filters = _active_filters(filterset)
     return render(
         request,
         "archive/story_list.html",
         {
+            "filters": _filter_form(filterset, active_filters, version),
             "filter": filterset,
             "page": page,
             "approximate_count": approximate_count,
             "count_is_floor": more,
-            "active_filters": _active_filters(filterset),
+            "active_filters": active_filters,
             "page_query": _query_without(request.GET),
         },
     )
+
+
+def _filter_form(filterset, active_filters: list[dict], version) -> str:
+    """The filter form, rendered; with nothing filtered, the same for every reader until
+    what is public changes (its sections are those with a public story), so made once."""
+
+    def render_form():
+        context = {"filter": filterset, "active_filters": active_filters}
+        return render_to_string("archive/includes/story_filters.html", context)
+
+    if filterset.is_bound:
+        return render_form()
+    return fragments.cached("story-list:filters", render_form, version=version())
 
 
 def _offer_choices(filterset, data: QueryDict) -> None:
@@ -149,15 +167,15 @@ def _link_page_areas(page) -> None:
         story.page_area_url = urls.get(story.pk, "")
 
 
-def _approximate_count(data) -> tuple[int | None, bool]:
+def _approximate_count(data, version) -> tuple[int | None, bool]:
     """A cached count where one exists (the whole archive, one region, a search of
     either), else None; and whether it is a floor: a search's count stops past
     ``counting.CAP`` ("200 篇以上")."""
     applied = {name for name, value in data.items() if value and name != "order"}
     if not applied:
-        return counts.published_total(), False
+        return counts.published_total(version=version()), False
     if applied == {"region"}:
-        return counts.region_story_counts().get(data["region"].pk, 0), False
+        return counts.region_story_counts(version=version()).get(data["region"].pk, 0), False
     if "q" in applied and applied <= {"q", "region"}:
         found = counting.public_match_count(data["q"], region=data.get("region"))
         return min(found, counting.CAP), found > counting.CAP
