@@ -16,13 +16,14 @@ from django.utils import timezone
 from archive.caching import remaking
 from archive.editorial import services
 from archive.models import Article
-from tests.factories import ArticleFactory, full_story
+from tests.factories import ArticleFactory, SectionFactory, full_story
 
 pytestmark = pytest.mark.django_db
 
 HOME = reverse("archive:home")
 KECHENG = reverse("archive:region_detail", args=["kecheng"])
 QUZHOU = reverse("archive:region_detail", args=["quzhou"])
+LIST = reverse("archive:story_list")
 
 
 @pytest.fixture(autouse=True)
@@ -119,6 +120,15 @@ def test_a_published_story_joins_its_print_days_neighbours_at_once(client):
     second.refresh_from_db()
     services.stories_withdraw(stories=Article.objects.filter(pk=second.pk))
     assert "下一篇：三版报道" in page(client, first.get_absolute_url())
+
+
+def test_a_sections_first_public_story_puts_it_in_the_story_lists_form_at_once(client):
+    ArticleFactory(regions=["330802"])
+    draft = ArticleFactory(draft=True, section=SectionFactory(name="新开的栏目"))
+    assert "新开的栏目" not in page(client, LIST)
+    assert "新开的栏目" not in page(client, LIST)  # from the fragment
+    services.stories_publish(stories=Article.objects.filter(pk=draft.pk))
+    assert ">新开的栏目</option>" in page(client, LIST)
 
 
 def queries(client, url) -> int:
