@@ -13,6 +13,7 @@ from django.db import connection
 from django.urls import reverse
 
 from archive.models import Article, SearchDocument
+from archive.models.search import TITLE_VECTOR, VECTOR
 
 CHANGELIST = reverse("admin:archive_article_changelist")
 
@@ -136,13 +137,13 @@ def visible_text(response):
 
 
 def search_rows() -> list[tuple]:
-    """Every story's document and, on PostgreSQL, its token vectors, as text."""
+    """Every story's document and, on PostgreSQL, the tokens its index entries hold, as text."""
     documents = list(SearchDocument.objects.order_by("article_id").values_list())
     if connection.vendor != "postgresql":
         return documents
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT article_id, vector::text, title_vector::text "
-            "FROM archive_searchtokens ORDER BY article_id"
+            f"SELECT article_id, {VECTOR}::text, {TITLE_VECTOR}::text "
+            "FROM archive_searchdocument ORDER BY article_id"
         )
         return documents + cursor.fetchall()

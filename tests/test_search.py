@@ -21,7 +21,8 @@ from archive import demo
 from archive.bulk.synthetic.corpus import demo_sentences
 from archive.editorial import derived, services
 from archive.models import Article, Region, SearchDocument, Section
-from archive.search import documents, terms
+from archive.models.search import TITLE_VECTOR, VECTOR
+from archive.search import documents
 from archive.search import listing as search_listing
 from archive.search.terms import Query, document_tokens
 from archive.text.body import parse as parse_body
@@ -326,12 +327,11 @@ def test_generated_stories_have_the_same_search_documents_as_edited_ones(client)
 
 def stored_documents(ids) -> dict:
     placeholders = ", ".join(["%s"] * len(ids))
-    sql = f"SELECT d.article_id, d.document, d.title_length FROM {documents.TABLE} d"
+    sql = f"SELECT d.article_id, d.document, d.title_length, d.places FROM {documents.TABLE} d"
     if connection.vendor == "postgresql":
         sql = (
-            "SELECT d.article_id, d.document, d.title_length, t.vector::text, "
-            f"t.title_vector::text FROM {documents.TABLE} d "
-            f"JOIN {documents.TOKENS_TABLE} t USING (article_id)"
+            "SELECT d.article_id, d.document, d.title_length, d.places, "
+            f"{VECTOR}::text, {TITLE_VECTOR}::text FROM {documents.TABLE} d"
         )
     with connection.cursor() as cursor:
         cursor.execute(f"{sql} WHERE d.article_id IN ({placeholders})", ids)
@@ -748,32 +748,30 @@ def test_document_tokens_are_bigrams_and_each_runs_last_character():
     assert document_tokens("，。") == set()
 
 
-def received(text: str, extra=()) -> tuple[set[str], bool]:
-    """The lexemes PostgreSQL reads from the binary vector of ``text``, and whether it
-    sends the very same bytes back (so it had nothing to sort or remove)."""
-    vector = documents.Vector(terms.document_vector(text, extra))
-    with documents._cursor() as cursor:
-        cursor.execute("SELECT %s::text", [vector])
-        lexemes = vector_lexemes(cursor.fetchone()[0])
-        cursor.execute("SELECT %s", [vector], binary=True)
-        return lexemes, bytes(cursor.fetchone()[0]) == vector
+def indexed_tokens(text: str, places: str = "") -> set[str]:
+    """The lexemes the database's index function makes of the document ``text``."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT archive_search_vector(%s, %s)::text", [text, places])
+        return vector_lexemes(cursor.fetchone()[0])
 
 
 @POSTGRES_ONLY
 @pytest.mark.parametrize(
     "text",
-    ["", "，。", "柯", "名叫柯", "柯城区，ai 5g", "𠮷野家的2025年", "a'b\\c", "甲\n乙 丙丁"],
-)
-def test_the_bulk_vector_holds_exactly_the_document_tokens(text):
-    # Bulk loads build the vector with numpy; it must agree with the plain definition.
-    assert received(text) == (document_tokens(text), True)
+    [
+        "", "，。", "柯", "名叫柯", "柯城区，ai 5g", "𠮷野家的2025年", "a'b\\c", "甲\n乙 丙丁",
+        "〇一二年々", "x²+y²", "①②③", "a_b-c", "😀笑脸", "Ωmega café", "“引号”（括号）",
+    ],
+)  # fmt: skip
+def test_the_databases_index_tokens_are_exactly_the_document_tokens(text):
+    # The index makes its tokens in SQL; queries make theirs in Python: the same rule.
+    assert indexed_tokens(text) == document_tokens(text)
 
 
 @POSTGRES_ONLY
-def test_the_bulk_vector_of_a_whole_story_holds_exactly_its_tokens_and_places():
+def test_the_index_tokens_of_a_whole_story_are_its_tokens_and_places():
     document, _ = documents.compose(title=["样稿"], rest=sample_lines())
-    places = {"#7", "#12", "#3"}
-    assert received(document, places) == (document_tokens(document) | places, True)
+    assert indexed_tokens(document, "#12 #3 #7") == document_tokens(document) | {"#7", "#12", "#3"}
 
 
 def tsquery_tokens(query: Query) -> list[tuple[str, bool]]:
@@ -842,13 +840,13 @@ def vector_lexemes(text: str) -> set[str]:
 
 
 @POSTGRES_ONLY
-def test_token_vectors_are_stored_for_the_whole_story_and_its_title():
+def test_the_index_holds_tokens_of_the_whole_story_and_of_its_title():
     article = story("柯城AI产业", kicker="引题", body="正文提到5G。", regions=["330803"])
     document = SearchDocument.objects.get(article=article)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT vector::text, title_vector::text "
-            f"FROM {documents.TOKENS_TABLE} WHERE article_id = %s",
+            f"SELECT {VECTOR}::text, {TITLE_VECTOR}::text "
+            f"FROM {documents.TABLE} WHERE article_id = %s",
             [article.pk],
         )
         vector, title_vector = cursor.fetchone()
@@ -894,7 +892,7 @@ def test_a_rare_term_is_looked_up_in_the_gin_index(client):
             "SELECT gin_clean_pending_list(relid) "
             "FROM pg_partition_tree('search_vector_gin') WHERE isleaf"
         )
-        cursor.execute("ANALYZE archive_article, archive_searchdocument, archive_searchtokens")
+        cursor.execute("ANALYZE archive_article, archive_searchdocument")
     matches = Article.objects.published().matching(Query.parse("石斑鱼")).newest_first()
     assert "search_vector_gin" in matches[:21].explain()
     assert found(client, "石斑鱼") == {rare.headline}

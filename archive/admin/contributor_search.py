@@ -191,7 +191,7 @@ def resolve(query: Query, *, using: str) -> Resolved:
 
     for i, term in enumerate(query.terms):
         named, named_params = named_by(term).query.get_compiler(using).as_sql()
-        offered = indexed_matches("title_vector", Query((term,)).tsquery())
+        offered = indexed_matches(Query((term,)).tsquery(), title=True)
         # A CTE is read only where a column asks for it: a term's offered stories only
         # where the stories of all the terms are too many.
         ctes += [
@@ -259,7 +259,7 @@ def _sql(queryset, using: str) -> tuple[str, list]:
 def _union(query: Query, contributors, using: str) -> tuple[str, list]:
     """The ids the title index offers for all of ``query``, then those credited to
     ``contributors`` (duplicates left in: the caller asks ``IN``)."""
-    offered = indexed_matches("title_vector", query.tsquery())
+    offered = indexed_matches(query.tsquery(), title=True)
     if isinstance(contributors, list) and not contributors:
         return offered.sql, list(offered.params)
     sql, params = _sql(credited_stories(contributors), using)

@@ -32,7 +32,6 @@ from archive.models import (
     Photo,
     Region,
     SearchDocument,
-    SearchTokens,
     Section,
     StoryListing,
     TalliedStory,
@@ -42,12 +41,12 @@ from archive.search import documents
 
 # Tables whose secondary indexes and foreign keys are worth building once after a big
 # load rather than maintaining and checking row by row.
-INDEXED = [Article, ArticleRegion, Photo, Credit, StoryListing, SearchDocument, SearchTokens]
+INDEXED = [Article, ArticleRegion, Photo, Credit, StoryListing, SearchDocument]
 DEFER_FROM = 100_000
 # Tables vacuumed beside the deferred index builds (none of theirs is built then), and
-# after them: the search tokens, whose GIN index takes longest, and the small tables.
-BESIDE = [Article, ArticleRegion, Photo, Credit, StoryListing, SearchDocument]
-AFTER = [SearchTokens, Contributor, Section, ContentVersion]
+# after them: the search documents, whose GIN indexes take longest, and the small tables.
+BESIDE = [Article, ArticleRegion, Photo, Credit, StoryListing]
+AFTER = [SearchDocument, Contributor, Section, ContentVersion]
 
 TABLES = [
     (Article, "articles", gen.ARTICLE_COLUMNS),

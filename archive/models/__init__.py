@@ -5,7 +5,7 @@ from .imports import PageImport
 from .jobs import RefreshJob
 from .listings import PublicTally, StoryListing, TalliedStory
 from .regions import Region, RegionName, RegionSuccession
-from .search import SearchDocument, SearchTokens
+from .search import SearchDocument
 from .versions import ContentVersion
 
 __all__ = [
@@ -23,7 +23,6 @@ __all__ = [
     "RegionName",
     "RegionSuccession",
     "SearchDocument",
-    "SearchTokens",
     "Section",
     "StoryArea",
     "StoryListing",

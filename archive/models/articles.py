@@ -144,7 +144,7 @@ class ArticleQuerySet(models.QuerySet):
         if not query or connections[self.db].vendor != "postgresql":
             return self
         tsquery = query.tsquery(place=place and place.pk)
-        return self.filter(pk__in=indexed_matches("title_vector" if title else "vector", tsquery))
+        return self.filter(pk__in=indexed_matches(tsquery, title=title))
 
     def offers_at_least(self, query, n: int, *, title: bool = False) -> bool:
         """Whether the index (its title part, with ``title``) offers ``n`` stories or
@@ -152,8 +152,7 @@ class ArticleQuerySet(models.QuerySet):
         filters."""
         if connections[self.db].vendor != "postgresql":
             return False
-        column = "title_vector" if title else "vector"
-        return indexed_match_count(column, query.tsquery(), at_most=n, using=self.db) >= n
+        return indexed_match_count(query.tsquery(), title=title, at_most=n, using=self.db) >= n
 
     def in_title(self, query, *, indexed: bool = True, place: Region | None = None):
         """Matching stories with every term in the title part: kicker, headline, subtitle

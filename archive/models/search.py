@@ -1,35 +1,45 @@
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connections, models
+from django.db.models import F, Func
 from django.db.models.expressions import RawSQL
 
+# The index expressions (migration 0025 creates the function): a story's tokens, made
+# by the database from its stored document, so they are stored once, in the index.
+VECTOR = "archive_search_vector(document, places)"
+TITLE_VECTOR = "archive_search_vector(left(document, title_length), places)"
 
-def indexed_matches(column: str, tsquery: str) -> RawSQL:
-    """The ids of stories whose ``column`` (``vector`` or ``title_vector``) matches
+
+def _vector(document) -> Func:
+    return Func(
+        document, F("places"), function="archive_search_vector", output_field=SearchVectorField()
+    )
+
+
+def indexed_matches(tsquery: str, *, title: bool = False) -> RawSQL:
+    """The ids of stories whose tokens (of the title part alone, with ``title``) match
     ``tsquery``, as a subquery answered by the GIN index alone (PostgreSQL).
 
     ``OFFSET 0`` keeps the planner from merging it into the outer query, where it
-    might instead test ``vector @@ …`` row by row on a walk of a list, reading each
-    story's out-of-line token vector (kilobytes a row; PostgreSQL does not count that
-    cost). Fenced, it is one bitmap scan of the index over the narrow tokens table,
-    then a hash of ids that a walk of any list probes for nearly nothing.
+    might instead test the expression row by row on a walk of a list (the function's
+    high cost tells it not to, the fence makes sure). Fenced, it is one bitmap scan of
+    the index over the narrow document table, then a hash of ids that a walk of any
+    list probes for nearly nothing.
     """
-    assert column in ("vector", "title_vector")
     return RawSQL(
-        f"SELECT article_id FROM {SearchTokens._meta.db_table} "
-        f"WHERE {column} @@ %s::tsquery OFFSET 0",
+        f"SELECT article_id FROM {SearchDocument._meta.db_table} "
+        f"WHERE {TITLE_VECTOR if title else VECTOR} @@ %s::tsquery OFFSET 0",
         [tsquery],
     )
 
 
-def indexed_match_count(column: str, tsquery: str, *, at_most: int, using: str) -> int:
+def indexed_match_count(tsquery: str, *, title: bool = False, at_most: int, using: str) -> int:
     """How many stories ``indexed_matches`` offers, counted up to ``at_most``: the index
     scan and at most that many rows (milliseconds even for the commonest bigram)."""
-    assert column in ("vector", "title_vector")
     with connections[using].cursor() as cursor:
         cursor.execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM {SearchTokens._meta.db_table} "
-            f"WHERE {column} @@ %s::tsquery LIMIT %s) AS offered",
+            f"SELECT count(*) FROM (SELECT 1 FROM {SearchDocument._meta.db_table} "
+            f"WHERE {TITLE_VECTOR if title else VECTOR} @@ %s::tsquery LIMIT %s) AS offered",
             [tsquery, at_most],
         )
         return cursor.fetchone()[0]
@@ -43,8 +53,12 @@ class SearchDocument(models.Model):
     The title part (kicker, headline, subtitle and the names of the story's
     regions) comes first, so a term whose first occurrence lies within
     ``title_length`` characters is in the title: the relevance order uses that.
-    On PostgreSQL the document stays in the row (migration 0008), since every
-    candidate is checked against it.
+
+    On PostgreSQL the table is split in two by a hash of the story id, its rows narrow
+    (the document compressed, out of line), and the GIN indexes are over tokens the
+    database makes from the document (migration 0025): the bigram tokens of
+    ``archive.search.terms``, and ``places``, the tokens of the regions the story is
+    listed under, which narrow a search within a region to that region's stories.
     """
 
     article = models.OneToOneField(
@@ -55,42 +69,21 @@ class SearchDocument(models.Model):
     )
     document = models.TextField()
     title_length = models.PositiveIntegerField()
+    places = models.TextField(blank=True, default="")
+
+    # GIN indexes exist on PostgreSQL only (SQLite has neither the function nor GIN),
+    # so they are not Meta.indexes: migration 0025 creates them, and bulk loads drop
+    # and rebuild them through archive.bulk.loading like any other deferred index.
+    postgres_indexes = [
+        GinIndex(_vector(F("document")), name="search_vector_gin"),
+        GinIndex(
+            _vector(Func(F("document"), F("title_length"), function="left")),
+            name="search_title_gin",
+        ),
+    ]
 
     class Meta:
         verbose_name = verbose_name_plural = "检索文档"
 
     def __str__(self):
         return f"第 {self.article_id} 篇稿件的检索文档"
-
-
-class SearchTokens(models.Model):
-    """The bigram tokens of a story's search document, under GIN indexes (PostgreSQL).
-
-    A table of its own, with the large vector stored out of line, so its rows are a
-    few dozen bytes: an index lookup visits a page per hundred matches, where the
-    wide document rows would cost a page per two. Empty on SQLite, which has no index.
-    """
-
-    article = models.OneToOneField(
-        "archive.Article",
-        on_delete=models.CASCADE,
-        primary_key=True,
-        related_name="search_tokens",
-    )
-    # Bigram tokens without positions (see archive.search.terms).
-    vector = SearchVectorField()
-    title_vector = SearchVectorField()
-
-    # GIN indexes exist on PostgreSQL only (SQLite cannot build them), so they are
-    # not Meta.indexes: migration 0008 creates them, and bulk loads drop and rebuild
-    # them through archive.bulkload like any other deferred index.
-    postgres_indexes = [
-        GinIndex(fields=["vector"], name="search_vector_gin"),
-        GinIndex(fields=["title_vector"], name="search_title_gin"),
-    ]
-
-    class Meta:
-        verbose_name = verbose_name_plural = "检索词元"
-
-    def __str__(self):
-        return f"第 {self.article_id} 篇稿件的检索词元"

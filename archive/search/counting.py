@@ -24,7 +24,8 @@ from django.db import connections
 from django.db.models.expressions import RawSQL
 
 from archive.caching import counts
-from archive.models import Article, SearchTokens
+from archive.models import Article, SearchDocument
+from archive.models.search import VECTOR
 from archive.pagination import ordered
 from archive.search import listing
 
@@ -65,8 +66,8 @@ def _offered(tsquery: str, matches, limit: int, *, using: str) -> int:
     with connections[using].cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM (SELECT 1 FROM ("
-            f"SELECT article_id FROM {SearchTokens._meta.db_table} "
-            "WHERE vector @@ %s::tsquery OFFSET 0) AS candidate(id) "
+            f"SELECT article_id FROM {SearchDocument._meta.db_table} "
+            f"WHERE {VECTOR} @@ %s::tsquery OFFSET 0) AS candidate(id) "
             f"CROSS JOIN LATERAL ({check_sql}) AS checked(pk) LIMIT %s) AS found",
             [tsquery, *check_params, limit],
         )

@@ -8,10 +8,7 @@ for any number of stories, then one upsert. ``copy_range`` serves bulk loads
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-import psycopg
 from django.db import connection
-from psycopg.adapt import Dumper
-from psycopg.pq import Format
 
 from archive.bulk import copying, workers
 from archive.models import (
@@ -21,17 +18,13 @@ from archive.models import (
     Photo,
     Region,
     SearchDocument,
-    SearchTokens,
 )
 from archive.search import terms
 from archive.text import body
 from archive.text.folding import fold
 
 TABLE = SearchDocument._meta.db_table
-TOKENS_TABLE = SearchTokens._meta.db_table
-COLUMNS = ("article_id", "document", "title_length")
-TOKEN_COLUMNS = ("article_id", "vector", "title_vector")
-TSVECTOR_OID = 3614  # a built-in type: its oid is fixed
+COLUMNS = ("article_id", "document", "title_length", "places")
 
 
 def _lines(values: Iterable[str]) -> str:
@@ -48,10 +41,13 @@ def compose(*, title: Iterable[str], rest: Iterable[str]) -> tuple[str, int]:
     return fold(document), len(fold(title_text))
 
 
-def _texts(article_ids: list[int]) -> Iterable[tuple[int, str, int, list[int]]]:
-    """(article id, document, title length, place ids) for every story among
-    ``article_ids`` (sorted); the places are those its listing rows name: its regions,
-    every region containing them, and the regions that took their areas over."""
+def _texts(article_ids: list[int]) -> Iterable[tuple[int, str, int, str]]:
+    """(article id, document, title length, places) for every story among
+    ``article_ids`` (sorted); the places are the tokens of the regions its listing rows
+    name: its regions, every region containing them, and the regions that took their
+    areas over. With them in its index entries, a search within a region asks the index
+    for stories with the term *and* the place: for a term common in the archive but
+    rare in one county, the index then yields the county's few matches."""
     regions, names, captions = defaultdict(list), defaultdict(list), defaultdict(list)
     places, placement = defaultdict(set), Region.objects.placement()
     wanted = set(article_ids)
@@ -107,44 +103,7 @@ def _texts(article_ids: list[int]) -> Iterable[tuple[int, str, int, list[int]]]:
                 *names[pk],
             ],
         )
-        yield pk, document, title_length, sorted(places[pk])
-
-
-class Vector(bytes):
-    """A ``tsvector`` in PostgreSQL's binary format (``terms.document_vector``)."""
-
-
-class _VectorDumper(Dumper):
-    format = Format.BINARY
-    oid = TSVECTOR_OID
-
-    def dump(self, obj: Vector) -> bytes:
-        return obj
-
-
-def _tokens(article_id: int, document: str, title_length: int, places: list[int]) -> tuple:
-    """The tokens row of a story.
-
-    Both vectors also hold a token per place, so a search within a region asks the
-    index for stories with the term *and* the place: for a term common in the archive
-    but rare in one county, the index then yields the county's few matches, not
-    every match in the province.
-    """
-    place_tokens = [terms.place_token(pk) for pk in places]
-    return (
-        article_id,
-        Vector(terms.document_vector(document, place_tokens)),
-        Vector(terms.document_vector(document[:title_length], place_tokens)),
-    )
-
-
-def _cursor() -> psycopg.Cursor:
-    """A cursor on the default connection (PostgreSQL) that sends ``Vector`` values as
-    they are. Django's own cursors bind values into the SQL text, where binary has no place."""
-    connection.ensure_connection()
-    cursor = psycopg.Cursor(connection.connection)
-    cursor.adapters.register_dumper(Vector, _VectorDumper)
-    return cursor
+        yield pk, document, title_length, " ".join(terms.place_token(r) for r in sorted(places[pk]))
 
 
 def _upsert(cursor, table: str, columns: tuple, rows: list) -> None:
@@ -158,25 +117,16 @@ def _upsert(cursor, table: str, columns: tuple, rows: list) -> None:
 
 
 def refresh(article_ids: Iterable[int]) -> None:
-    """Rewrite the search documents (and, on PostgreSQL, tokens) of these stories;
-    a deleted story's went with it.
+    """Rewrite the search documents of these stories (on PostgreSQL the index makes
+    their tokens); a deleted story's went with it.
 
     Upserts, so two overlapping refreshes of one story both succeed: the later wins.
     """
     article_ids = sorted(set(article_ids))
     if not article_ids:
         return
-    texts = list(_texts(article_ids))
     with connection.cursor() as cursor:
-        _upsert(cursor, TABLE, COLUMNS, [text[:3] for text in texts])
-    if connection.vendor == "postgresql":
-        with _cursor() as cursor:
-            _upsert(cursor, TOKENS_TABLE, TOKEN_COLUMNS, [_tokens(*text) for text in texts])
-
-
-def _copy(table: str, columns: tuple, rows: list, types: list[str] | None = None) -> None:
-    with _cursor() as cursor:
-        copying.copy_rows(table, columns, rows, types=types, cursor=cursor)
+        _upsert(cursor, TABLE, COLUMNS, list(_texts(article_ids)))
 
 
 def copy_range(first_id: int, last_id: int) -> int:
@@ -195,14 +145,7 @@ def copy_range(first_id: int, last_id: int) -> int:
         refresh(ids)
         return len(ids)
     texts = list(_texts(ids))  # its queries cannot run during a COPY
-    SearchTokens.objects.filter(article_id__in=ids).delete()  # strays of a lost document
-    _copy(TABLE, COLUMNS, [text[:3] for text in texts])
-    _copy(
-        TOKENS_TABLE,
-        TOKEN_COLUMNS,
-        [_tokens(*text) for text in texts],
-        types=["int8", "tsvector", "tsvector"],
-    )
+    copying.copy_rows(TABLE, COLUMNS, texts)
     return len(ids)
 
 

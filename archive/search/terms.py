@@ -2,22 +2,18 @@
 
 The index holds, for every run of letters and digits in a story's folded text,
 each pair of neighbouring characters (a bigram) and the run's last character
-alone. If a story contains a query string, it contains every bigram of it, and
-each single character of the query starts one of its tokens; so the index
-query "every bigram, and a prefix match for a lone character" finds every story
-that contains the string, and a substring check on the candidates removes
-the few that hold the bigrams apart. No word segmenter is involved, so names
-no dictionary knows are found like any other string.
+alone: the database makes them from the stored document (``archive_search_vector``,
+migration 0025); ``document_tokens`` is the same rule in Python. If a story
+contains a query string, it contains every bigram of it, and each single character
+of the query starts one of its tokens; so the index query "every bigram, and a
+prefix match for a lone character" finds every story that contains the string,
+and a substring check on the candidates removes the few that hold the bigrams
+apart. No word segmenter is involved, so names no dictionary knows are found like
+any other string.
 """
 
-import functools
 import re
-import struct
-import sys
-from collections.abc import Iterable
 from dataclasses import dataclass
-
-import numpy as np
 
 from archive.text.folding import fold
 
@@ -25,7 +21,23 @@ MAX_TERMS = 10
 # A phrase in straight, full-width or Chinese quotation marks; else a run of non-space.
 _PART = re.compile(r'["＂]([^"＂]*)["＂]|“([^”]*)”|「([^」]*)」|『([^』]*)』|(\S+)')
 _QUOTES = '"＂“”「」『』'
-_RUN = re.compile(r"[^\W_]+")  # letters and digits of any script
+# Letters and digits are everything but these: punctuation, symbols, spaces and
+# controls of the blocks where text has them, as a character class that Python's and
+# PostgreSQL's regular expressions read alike. Frozen (migration 0025 holds the same
+# in the index's function), so a newer Unicode database changes neither side: a
+# character outside these blocks that is no letter (an emoji) counts as one, on both.
+SEPARATORS = (
+    r"\u0001-\u002f\u003a-\u0040\u005b-\u0060\u007b-\u00a9\u00ab-\u00b1\u00b4"
+    r"\u00b6-\u00b8\u00bb\u00bf\u00d7\u00f7\u02c2-\u02c5\u02d2-\u02df\u02e5-\u02eb"
+    r"\u02ed\u02ef-\u02ff\u2000-\u206f\u2072-\u2073\u207a-\u207e\u208a-\u208f"
+    r"\u209d-\u2101\u2103-\u2106\u2108-\u2109\u2114\u2116-\u2118\u211e-\u2123"
+    r"\u2125\u2127\u2129\u212e\u213a-\u213b\u2140-\u2144\u214a-\u214d\u214f"
+    r"\u218a-\u245f\u249c-\u24e9\u2500-\u2775\u2794-\u2bff\u3000-\u3004"
+    r"\u3008-\u3020\u302a-\u3030\u3036-\u3037\u303d-\u303f\ufe10-\ufe6f"
+    r"\uff00-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\uffbf-\uffc1"
+    r"\uffc8-\uffc9\uffd0-\uffd1\uffd8-\uffd9\uffdd-\uffef"
+)
+_RUN = re.compile(f"[^{SEPARATORS}]+")
 # Zero-width spaces, joiners and byte order marks a pasted query may carry.
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff]")
 
@@ -40,56 +52,6 @@ def document_tokens(text: str) -> set[str]:
     for run in runs(text):
         tokens.update(run[i : i + 2] for i in range(len(run)))  # the last is one character
     return tokens
-
-
-@functools.cache
-def _alnum() -> np.ndarray:
-    return np.array([chr(c).isalnum() for c in range(sys.maxunicode + 1)], dtype=bool)
-
-
-_BITS = 21  # a code point's bits (U+10FFFF < 2**21)
-
-
-def _token_keys(text: str) -> np.ndarray:
-    """``document_tokens(text)`` as sorted distinct integers, vectorised: a story's ~1,000
-    characters make ~1,000 tokens, too many to handle one Python string at a time in a
-    bulk load. A key is a token's first character shifted left plus its second
-    character + 1 (0 for a lone character), so the keys' order is PostgreSQL's order of
-    lexemes (the bytes of UTF-8, which keep code point order; a prefix first).
-    """
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    word = _alnum()[codes]
-    pairs = word[:-1] & word[1:]
-    ends = word & ~np.append(word[1:], False)  # a run's last character
-    keys = np.concatenate(
-        [(codes[:-1][pairs] << _BITS) | (codes[1:][pairs] + 1), codes[ends] << _BITS]
-    )
-    keys.sort()
-    return keys[np.append(True, keys[1:] != keys[:-1])] if len(keys) else keys
-
-
-def document_vector(text: str, extra: Iterable[str] = ()) -> bytes:
-    """The ``tsvector`` of ``document_tokens(text)`` and the ``extra`` lexemes (no
-    letter or digit first), in PostgreSQL's binary format: the server only copies it,
-    five times cheaper than parsing the text form of a story's ~1,500 lexemes.
-
-    The format: the number of lexemes, then each lexeme in order as UTF-8 ending in
-    NUL, followed by its number of positions (none: two zero bytes).
-    """
-    keys = _token_keys(text)
-    first, second = keys >> _BITS, keys & ((1 << _BITS) - 1)
-    paired = second > 0
-    # Five code points a lexeme: first, second (dropped for a lone character), three NULs.
-    slots = np.zeros((len(keys), 5), dtype=np.uint32)
-    slots[:, 0], slots[:, 1] = first, second - paired
-    keep = np.ones(slots.shape, dtype=bool)
-    keep[:, 1] = paired
-    lexemes = slots[keep].tobytes().decode("utf-32-le").encode()
-    # The extra lexemes (places: ``#`` and digits) sort before every token; were they
-    # not to, PostgreSQL would sort the lexemes itself.
-    leading = sorted({lexeme.encode() for lexeme in extra})
-    head = struct.pack("!i", len(keys) + len(leading))
-    return b"".join([head, *(lexeme + b"\0\0\0" for lexeme in leading), lexemes])
 
 
 def _term_tokens(term: str) -> list[tuple[str, bool]]:

@@ -6,10 +6,10 @@ from django.db.models import Max, Min
 from tqdm import tqdm
 
 from archive.bulk import loading, workers
-from archive.models import Article, SearchDocument, SearchTokens
+from archive.models import Article, SearchDocument
 from archive.search import documents
 
-TABLES = [SearchDocument, SearchTokens]
+TABLES = [SearchDocument]
 
 
 class Command(BaseCommand):
@@ -83,7 +83,6 @@ class Command(BaseCommand):
                     # checks would forbid TRUNCATE: run them now.
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                     cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-                cursor.execute(f"TRUNCATE {documents.TABLE}, {documents.TOKENS_TABLE}")
+                cursor.execute(f"TRUNCATE {documents.TABLE}")
         else:
             SearchDocument.objects.all().delete()
-            SearchTokens.objects.all().delete()
