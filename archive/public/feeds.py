@@ -6,12 +6,17 @@ queries, however many it lists. A section's or contributor's feed exists only wh
 it has a public story (``public()``): a name unpublished work alone carries is a 404.
 """
 
+import datetime
+from dataclasses import dataclass, field
+
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
-from archive.models import Article, Contributor, Region, Section
+from archive.models import Article, ArticleRegion, Contributor, Credit, Region, Section
+from archive.public.print_edition import addresses
+from archive.text import body
 
 FEED_STORIES = 30
 SITE_NAME = "县志"
@@ -28,10 +33,50 @@ class BylinedAtomFeed(Atom1Feed):
             handler.endElement("author")
 
 
-def _for_feed(queryset):
-    """Stories as a feed shows them: a listing's credits and regions, plus the lede and
-    body that ``for_listing`` leaves out (the summary is read from them)."""
-    return queryset.for_listing().defer(None)
+@dataclass
+class Entry:
+    """A story as a feed shows it, read as plain values (``entries``)."""
+
+    pk: int
+    kicker: str
+    headline: str
+    lede: str
+    body: str
+    byline: str
+    published_at: datetime.datetime
+    updated_at: datetime.datetime
+    section: str | None  # its name
+    url: str
+    regions: list[str] = field(default_factory=list)  # names, the primary first
+    credited: list[str] = field(default_factory=list)  # contributors' names, in order
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+    def body_blocks(self):
+        return body.parse(self.body)
+
+
+def entries(stories) -> list[Entry]:
+    """The first ``FEED_STORIES`` of ``stories`` as feed entries, with their regions' and
+    contributors' names: three queries of plain values. Read as models with their
+    credits, contributors, regions and sections (about 250 instances for 30 stories),
+    they cost a feed a third of its time."""
+    rows = stories.values_list(
+        "id", "kicker", "headline", "lede", "body", "byline", "published_at", "updated_at",
+        "section__name",
+    )[:FEED_STORIES]  # fmt: skip
+    url = addresses("archive:story_detail")
+    found = {row[0]: Entry(*row, url=url(row[0])) for row in rows}
+    links = ArticleRegion.objects.filter(article_id__in=found).order_by(
+        "article_id", "-is_primary", "region__code"
+    )
+    for story, name in links.values_list("article_id", "region__name"):
+        found[story].regions.append(name)
+    credits = Credit.objects.filter(article_id__in=found).order_by("order", "id")
+    for story, name in credits.values_list("article_id", "contributor__name"):
+        found[story].credited.append(name)
+    return list(found.values())
 
 
 class StoryFeed(Feed):
@@ -51,7 +96,7 @@ class StoryFeed(Feed):
         return Article.objects.published().newest_first()
 
     def items(self, obj):
-        return _for_feed(self.stories(obj))[:FEED_STORIES]
+        return entries(self.stories(obj))
 
     def item_title(self, story):
         # Plain text: Atom's <title> is text and the XML writer escapes it.
@@ -72,11 +117,10 @@ class StoryFeed(Feed):
         return max(story.published_at, story.updated_at)
 
     def item_categories(self, story):
-        names = [region.name for region in story.region_list()]
-        return [*names, story.section.name] if story.section else names
+        return [*story.regions, story.section] if story.section else story.regions
 
     def item_extra_kwargs(self, story):
-        names = list(dict.fromkeys(credit.contributor.name for credit in story.credits.all()))
+        names = list(dict.fromkeys(story.credited))
         if not names and story.byline:
             names = [story.byline]
         return {"authors": names}
@@ -145,4 +189,4 @@ class ContributorFeed(StoryFeed):
             newest = stories.order_by("-sort_ts", "-sort_id")
             keys.update(newest.values_list("sort_ts", "sort_id")[:FEED_STORIES])
         ids = [pk for _, pk in sorted(keys, reverse=True)[:FEED_STORIES]]
-        return _for_feed(Article.objects.published().filter(pk__in=ids).newest_first())
+        return entries(Article.objects.published().filter(pk__in=ids).newest_first())
