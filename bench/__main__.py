@@ -45,8 +45,11 @@ MODES = ("cache", "nocache")
 # With --cold, also every cache off (counts and the edition's days made afresh on each
 # request): the work a page does once per public change. Reported, not targeted.
 COLD = "cold"
-# Search (issue 4), at the largest size: p95 per query and order, speed-up over icontains.
-NEWEST_P95, RELEVANCE_P95, SPEEDUP_TARGET = 150.0, 300.0, 20.0
+# Search at the largest size: p95 per query and order, single user (issue 24: under 100 ms
+# for every query class, newest first and by relevance, in a county too; issue 4 asked
+# 150 and 300), speed-up over icontains (issue 4), search tables per story (issue 24).
+NEWEST_P95, RELEVANCE_P95, SPEEDUP_TARGET = 100.0, 100.0, 20.0
+SEARCH_KB_PER_STORY = 4.0
 # Seconds per million stories: generating them (issue 3), rebuilding their search (issue 4);
 # checked where a run generated or reindexed at least a million.
 GENERATE_S, REINDEX_S = 600.0, 1200.0
@@ -211,11 +214,16 @@ def search_report(sizes: list[int], results: dict[int, dict]) -> tuple[list[str]
             failures.append(f"search speed-up {speedup:.1f}× < {SPEEDUP_TARGET}×")
         sizes_mib = found["sizes"]
         lines.append(
-            "search tables {search_table_total_mib} MiB in all "
-            "(tokens heap {tokens_table_heap_mib}, "
+            "search tables {search_table_total_mib} MiB in all, "
+            "{search_kb_per_story} KB a story (document heap {document_table_heap_mib}, "
             "GIN {search_vector_gin_mib} + title GIN {search_title_gin_mib}); "
             "stories table {articles_total_mib} MiB".format(**sizes_mib)
         )
+        if size >= 1_000_000 and sizes_mib["search_kb_per_story"] > SEARCH_KB_PER_STORY:
+            failures.append(
+                f"search tables {sizes_mib['search_kb_per_story']} KB a story "
+                f"> {SEARCH_KB_PER_STORY} KB"
+            )
         if "reindex_s" in results[size]:
             lines.append(f"rebuild_search_index: {results[size]['reindex_s']} s")
             limit = REINDEX_S * size / 1e6

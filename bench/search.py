@@ -23,7 +23,7 @@ from bench.measure import median_county, percentile, region_story_counts
 # synthetic text uses for every county or for one, named entities of the sample
 # page, a subdistrict, Latin letters and digits, several words, a phrase.
 FIXED_QUERIES = [
-    "柯", "城", "镇", "卷", "鑫",
+    "柯", "城", "镇", "卷", "鑫", "庆", "遂", "莲", "暨", "玉",
     "柯城", "城区", "产业", "招商", "洋溪", "临平", "龙港", "康养", "光电", "颐泰", "衢江",
     "共富", "朱斌斌", "昌和家",
     "洋溪街道", "光电产业", "营商环境", "昌和家园",
@@ -195,22 +195,27 @@ def main(reps: int, warmup: int, slow_reps: int) -> dict:
 def index_sizes() -> dict:
     from django.db import connection
 
+    from archive.models import Article
+
     with connection.cursor() as cursor:
-        # The tokens table and its indexes are partitioned: sizes summed over the parts.
+        # The document table and its indexes are partitioned: sizes summed over the parts
+        # (a part's total holds its TOAST table and its indexes, the GIN parts included).
         cursor.execute(
-            "SELECT pg_total_relation_size('archive_searchdocument')"
-            " + (SELECT sum(pg_total_relation_size(relid))"
-            "    FROM pg_partition_tree('archive_searchtokens')),"
-            " (SELECT sum(pg_relation_size(relid)) FROM pg_partition_tree('archive_searchtokens')),"
+            "SELECT (SELECT sum(pg_total_relation_size(relid))"
+            "        FROM pg_partition_tree('archive_searchdocument')),"
+            " (SELECT sum(pg_relation_size(relid))"
+            "  FROM pg_partition_tree('archive_searchdocument')),"
             " (SELECT sum(pg_relation_size(relid)) FROM pg_partition_tree('search_vector_gin')),"
             " (SELECT sum(pg_relation_size(relid)) FROM pg_partition_tree('search_title_gin')),"
             " pg_total_relation_size('archive_article')"
         )
         total, heap, gin, title_gin, articles = cursor.fetchone()
     mib = 1024 * 1024
+    stories = Article.objects.count()
     return {
         "search_table_total_mib": round(total / mib),
-        "tokens_table_heap_mib": round(heap / mib),
+        "search_kb_per_story": round(total / 1000 / max(stories, 1), 2),
+        "document_table_heap_mib": round(heap / mib),
         "search_vector_gin_mib": round(gin / mib),
         "search_title_gin_mib": round(title_gin / mib),
         "articles_total_mib": round(articles / mib),

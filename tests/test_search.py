@@ -896,3 +896,16 @@ def test_a_rare_term_is_looked_up_in_the_gin_index(client):
     matches = Article.objects.published().matching(Query.parse("石斑鱼")).newest_first()
     assert "search_vector_gin" in matches[:21].explain()
     assert found(client, "石斑鱼") == {rare.headline}
+
+
+@POSTGRES_ONLY
+def test_search_queries_run_without_jit_or_parallel_workers():
+    # The index function's high cost would otherwise have PostgreSQL compile the query
+    # (hundreds of milliseconds) or start workers for a lookup of a few rows.
+    story("稀有", body="石斑鱼上市。")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+    plan = Article.objects.offered(Query.parse("石斑鱼")).explain()
+    assert "search_vector_gin" in plan
+    assert "Gather" not in plan

@@ -113,6 +113,13 @@ DATABASES = {
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
     ),
 }
+# A web request's queries are short and many run at once, one per core: PostgreSQL's JIT
+# compiler (50–250 ms to compile a query whose estimate passes jit_above_cost, as a
+# search over the index's function does) and parallel workers (milliseconds to start,
+# and cores that other requests are using) cost such queries more than they save.
+SESSION_SETTINGS = "-c jit=off -c max_parallel_workers_per_gather=0"
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = SESSION_SETTINGS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

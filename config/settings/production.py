@@ -46,6 +46,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # the pool checks each connec
 if env("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
     DATABASES["replica"].setdefault("OPTIONS", {})["pool"] = dict(_POOL)
+    DATABASES["replica"]["OPTIONS"]["options"] = SESSION_SETTINGS
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["archive.ops.routers.ReplicaRouter"]
