@@ -4,12 +4,18 @@ Skipped, with the reason in the test summary, where Chromium or Playwright is mi
 (`.ci/run` installs Chromium, so CI always runs them).
 """
 
+import functools
 import os
 import shutil
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core import serializers
 from django.core.management import call_command
+from django.db import transaction
+from django.db.backends.base.creation import BaseDatabaseCreation
+from django.db.models.constants import OnConflict
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -28,6 +34,64 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if here in item.path.parents:
             item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+@functools.lru_cache(maxsize=2)
+def _deserialized(data: str, alias: str) -> tuple[dict, list]:
+    """The serialized rows as unsaved objects by model, and those with many-to-many
+    links: read once per process (the string never changes), not before each journey."""
+    by_model: dict = {}
+    linked = []
+    for obj in serializers.deserialize("json", StringIO(data), using=alias):
+        by_model.setdefault(type(obj.object), []).append(obj.object)
+        if obj.m2m_data:
+            linked.append(obj)
+    return by_model, linked
+
+
+def _restore_in_bulk(creation: BaseDatabaseCreation, data: str) -> None:
+    """Django's ``deserialize_db_from_string``, the same rows written a table at a time.
+
+    Each journey runs with ``serialized_rollback``: the database as the migrations left
+    it (the gazetteer's 17,000 rows, the roles) is written back before it, as a live
+    server's test flushes everything after it. Django writes it back one object at a
+    time, an UPDATE and then an INSERT each: some 35,000 queries, ten seconds a journey
+    and most of the browser tests' time. Here each table's objects go in a few multi-row
+    INSERTs with what Django's one-at-a-time ``save(raw=True)`` does: the serialized
+    values as they are (raw: no ``auto_now``, no tidying), a row already there under the
+    same key updated to them, the many-to-many links set as the serializer has them.
+    """
+    connection = creation.connection
+    by_model, linked = _deserialized(data, connection.alias)
+    with transaction.atomic(using=connection.alias):
+        with connection.constraint_checks_disabled():
+            for model, objects in by_model.items():
+                meta = model._meta
+                fields = [f for f in meta.local_concrete_fields if not f.generated]
+                others = [f for f in fields if not f.primary_key]
+                conflict = {"on_conflict": OnConflict.IGNORE}
+                if others:
+                    conflict = {
+                        "on_conflict": OnConflict.UPDATE,
+                        "update_fields": others,
+                        "unique_fields": [meta.pk],
+                    }
+                size = max(1, connection.ops.bulk_batch_size(fields, objects))
+                manager = model._base_manager.using(connection.alias)
+                for start in range(0, len(objects), size):
+                    manager._insert(objects[start : start + size], fields, raw=True, **conflict)
+            for obj in linked:
+                for accessor, values in obj.m2m_data.items():
+                    getattr(obj.object, accessor).set(values)
+        connection.check_constraints(table_names=[m._meta.db_table for m in by_model])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def rollback_restored_in_bulk():
+    """The journeys' serialized rollback restores the database a table at a time."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(BaseDatabaseCreation, "deserialize_db_from_string", _restore_in_bulk)
+        yield
 
 
 @pytest.fixture(scope="session")
