@@ -580,9 +580,13 @@ def page_import(
     page_number: int | None = None,
     scan=None,
     user=None,
+    parsed: Page | None = None,
 ) -> PageImport:
     """Draft stories from a page's OCR text, with its section, contributors and regions
     (reused where they exist), all in one transaction.
+
+    ``parsed``: the page as ``page_parse`` read this text with this date and page
+    number, where the caller has it already (the parse reads the whole gazetteer).
 
     The drafts are filed under ``edition_date`` and ``page_number``, or where the editor
     gave none, those the page prints (``page_edition``). Place names are read against
@@ -601,7 +605,7 @@ def page_import(
     ``PageScanRefused`` for a scan that cannot be filed (its reason said).
     """
     roles.require(roles.can_import(user), roles.NO_IMPORT)
-    page = page_parse(text, edition_date=edition_date, page_number=page_number)
+    page = parsed or page_parse(text, edition_date=edition_date, page_number=page_number)
     edition = page_edition(text, edition_date=edition_date, page_number=page_number)
     page_image = _page_image(edition, page.banner, scan, user) if scan else None
     digest = source.digest(text)

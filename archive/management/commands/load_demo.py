@@ -17,13 +17,14 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         text = demo.PAGE.read_text(encoding="utf-8")
-        headlines = [story.headline for story in services.page_parse(text).stories]
+        # Parsed once, as the import reads it (the parse reads the whole gazetteer).
+        edition = {"edition_date": demo.EDITION_DATE, "page_number": demo.PAGE_NUMBER}
+        parsed = services.page_parse(text, **edition)
+        headlines = [story.headline for story in parsed.stories]
         if Article.objects.filter(headline__in=headlines).exists():
             message = "示例报道已存在，未重复载入。"
         else:
-            record = services.page_import(
-                text=text, edition_date=demo.EDITION_DATE, page_number=demo.PAGE_NUMBER
-            )
+            record = services.page_import(text=text, parsed=parsed, **edition)
             services.stories_publish(stories=record.articles.all(), at=demo.PUBLISHED_AT)
             message = f"示例报道：经版面导入新建并发布 {record.articles.count()} 篇。"
         drawn = self._page_image(headlines)
