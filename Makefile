@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
-.PHONY: install run test bench lint clean
+.PHONY: install run test suite bench lint clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ run: install
 
 test: install lint
 	$(PY) manage.py makemigrations --check --dry-run
+	$(MAKE) --no-print-directory suite
+
+# The suite alone, without the lint and the migrations check (.ci/run's second database).
+suite: install
 	@# -n auto: a worker per core (pytest-xdist), each with its own test database;
 	@# -rs: say which tests were skipped and why (no Chromium, no Java).
 	$(VENV)/bin/pytest -n auto -rs
