@@ -663,6 +663,33 @@ def floor(paths: dict, duration: int, workdir: str, rounds: int = 2) -> dict:
     return results
 
 
+def floor_load(paths: dict, seconds: int, connections: int, workdir: str, skip: int) -> dict:
+    """The same kinds at ``connections``, the page cache off: each kind's pages per second
+    against /healthz's, the cost of a page made afresh as a multiple of the server's
+    cheapest answer when every core is busy (story pages after the ``skip`` the
+    one-connection run asked)."""
+    kinds = floor_paths(paths, random.Random(4))
+    results = {}
+    for kind, (group, urls) in kinds.items():
+        run_walk(urls[-200:], 2, connections, workdir)  # warm-up
+        asked = urls[skip:] if kind == "story" else urls
+        summary, _ = run_walk(asked, seconds, connections, workdir)
+        results[kind] = {
+            "group": group,
+            "ok_per_s": summary["ok_per_s"],
+            "non_200": summary["non_200"],
+            "p50_ms": summary["latency_ms"]["p50"],
+        }
+    base = results["healthz"]["ok_per_s"]
+    for r in results.values():
+        r["times_floor"] = round(base / r["ok_per_s"], 2) if r["ok_per_s"] else None
+        if r["group"] in FLOOR_TARGETS:
+            r["target_met"] = r["times_floor"] is not None and (
+                r["times_floor"] <= FLOOR_TARGETS[r["group"]]
+            )
+    return results
+
+
 def print_longtail(results: dict) -> None:
     def mark(met: bool) -> str:
         return "met" if met else "NOT met"
@@ -702,6 +729,19 @@ def print_longtail(results: dict) -> None:
             print(
                 f"{kind:24}{line['p50']!s:>9}{line['p95']!s:>9}{r['times_floor']!s:>9}"
                 f"{r['responses']:>8}{r['non_200']:>8}{target}"
+            )
+    if "floor_load" in results:
+        print("\nuncached (page cache off) at the long tail's connections: pages per second")
+        print(f"{'':24}{'pages/s':>9}{'p50 ms':>9}{'x floor':>9}{'non-200':>8}")
+        for kind, r in results["floor_load"].items():
+            target = (
+                f"   target <= {FLOOR_TARGETS[r['group']]}x: {mark(r['target_met'])}"
+                if "target_met" in r
+                else ""
+            )
+            print(
+                f"{kind:24}{r['ok_per_s']!s:>9}{r['p50_ms']!s:>9}{r['times_floor']!s:>9}"
+                f"{r['non_200']:>8}{target}"
             )
 
 
@@ -838,6 +878,13 @@ def main() -> None:
         )
         try:
             results["floor"] = floor(long_paths, options.duration, workdir)
+            results["floor_load"] = floor_load(
+                long_paths,
+                max(5, options.duration // 4),
+                options.connections,
+                workdir,
+                skip=results["floor"]["story"]["distinct_urls_asked"],
+            )
         finally:
             stop_server(server)
     results["load_average"]["end"] = os.getloadavg()
