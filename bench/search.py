@@ -209,7 +209,7 @@ def index_sizes() -> dict:
             " (SELECT sum(pg_relation_size(relid)) FROM pg_partition_tree('search_title_gin')),"
             " pg_total_relation_size('archive_article')"
         )
-        total, heap, gin, title_gin, articles = cursor.fetchone()
+        total, heap, gin, title_gin, articles = map(int, cursor.fetchone())  # sums: numeric
     mib = 1024 * 1024
     stories = Article.objects.count()
     return {
