@@ -1,19 +1,12 @@
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connections, models
-from django.db.models import F, Func
 from django.db.models.expressions import RawSQL
 
 # The index expressions (migration 0025 creates the function): a story's tokens, made
 # by the database from its stored document, so they are stored once, in the index.
 VECTOR = "archive_search_vector(document, places)"
 TITLE_VECTOR = "archive_search_vector(left(document, title_length), places)"
-
-
-def _vector(document) -> Func:
-    return Func(
-        document, F("places"), function="archive_search_vector", output_field=SearchVectorField()
-    )
 
 
 def indexed_matches(tsquery: str, *, title: bool = False) -> RawSQL:
@@ -75,11 +68,8 @@ class SearchDocument(models.Model):
     # so they are not Meta.indexes: migration 0025 creates them, and bulk loads drop
     # and rebuild them through archive.bulk.loading like any other deferred index.
     postgres_indexes = [
-        GinIndex(_vector(F("document")), name="search_vector_gin"),
-        GinIndex(
-            _vector(Func(F("document"), F("title_length"), function="left")),
-            name="search_title_gin",
-        ),
+        GinIndex(RawSQL(VECTOR, (), SearchVectorField()), name="search_vector_gin"),
+        GinIndex(RawSQL(TITLE_VECTOR, (), SearchVectorField()), name="search_title_gin"),
     ]
 
     class Meta:

@@ -24,8 +24,8 @@ from django.db import connections
 from django.db.models.expressions import RawSQL
 
 from archive.caching import counts
-from archive.models import Article, SearchDocument
-from archive.models.search import VECTOR
+from archive.models import Article
+from archive.models.search import indexed_matches
 from archive.pagination import ordered
 from archive.search import listing
 
@@ -63,13 +63,12 @@ def _offered(tsquery: str, matches, limit: int, *, using: str) -> int:
     counted up to ``limit``: each is checked as the index scan yields it, and the scan
     stops at the ``limit``-th match."""
     check_sql, check_params = _check(matches)
+    offered = indexed_matches(tsquery)
     with connections[using].cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM ("
-            f"SELECT article_id FROM {SearchDocument._meta.db_table} "
-            f"WHERE {VECTOR} @@ %s::tsquery OFFSET 0) AS candidate(id) "
+            f"SELECT count(*) FROM (SELECT 1 FROM ({offered.sql}) AS candidate(id) "
             f"CROSS JOIN LATERAL ({check_sql}) AS checked(pk) LIMIT %s) AS found",
-            [tsquery, *check_params, limit],
+            [*offered.params, *check_params, limit],
         )
         return cursor.fetchone()[0]
 
