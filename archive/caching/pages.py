@@ -14,6 +14,10 @@ Every distinct page a reader asks for is still made once, in one of a few slots 
 machine's processes share (``archive.caching.slots``), so a burst of distinct URLs
 leaves cores and threads for the readers of cached pages: a page that finds every
 slot busy for ``ARCHIVE_PAGE_REMAKE_WAIT`` seconds gets a 503 with Retry-After.
+A page whose cost does not grow with the archive (``bounded``: a story, a few lookups
+by key) is made at once, without a slot: it costs about what serving a queued 503
+does, and the long tail of readers who arrive at stories from search engines and links
+would otherwise be turned away by the one slot the expensive pages share.
 """
 
 import hashlib
@@ -66,11 +70,13 @@ def _only(query: QueryDict, reads: frozenset[str]) -> QueryDict:
     return kept
 
 
-def cached_page(view=None, *, reads: tuple[str, ...] = ()):
+def cached_page(view=None, *, reads: tuple[str, ...] = (), bounded: bool = False):
     """Cache ``view``'s pages for anonymous readers; ``reads``: the query parameters it
-    reads (any other is dropped). ``@cached_page`` or ``cached_page(view, reads=…)``."""
+    reads (any other is dropped); ``bounded``: made without a remake slot, its cost
+    being a few lookups by key whatever the archive's size.
+    ``@cached_page`` or ``cached_page(view, reads=…)``."""
     if view is None:
-        return lambda view: cached_page(view, reads=reads)
+        return lambda view: cached_page(view, reads=reads, bounded=bounded)
     reads = frozenset(reads)
 
     @wraps(view)
@@ -91,6 +97,8 @@ def cached_page(view=None, *, reads: tuple[str, ...] = ()):
                 stale = HttpResponse(content, headers=headers)
                 if still_served(key, fresh_until, STALE_SECONDS):
                     return stale
+        if bounded:
+            return _remake(view, request, args, kwargs, key, seconds)
         # Past its time but of this content version, a page is still right: if no slot
         # is free at once, readers get it rather than wait behind pages never made.
         wait = 0 if stale else settings.ARCHIVE_PAGE_REMAKE_WAIT

@@ -183,7 +183,7 @@ def _approximate_count(data, version) -> tuple[int | None, bool]:
     return None, False
 
 
-@cached_page
+@cached_page(bounded=True)
 def story_detail(request, pk: int):
     article = story_extras.read(pk)
     context = {"article": article, **story_extras.for_story(request, article)}
