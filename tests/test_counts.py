@@ -108,6 +108,21 @@ def test_a_scheduled_story_counts_from_its_time_with_no_write_in_between(client,
         assert kecheng_count(client) == 2  # well inside the ten minutes counts are kept
 
 
+def test_a_story_rescheduled_earlier_counts_from_its_new_time(client, region):
+    # The next scheduled time is cached too: moving a story's time must move it.
+    kecheng = region("330802")
+    start = timezone.now()
+    ArticleFactory(regions=[kecheng])
+    story = ArticleFactory(regions=[kecheng], published_at=start + datetime.timedelta(days=1))
+    with time_machine.travel(start, tick=False):
+        assert kecheng_count(client) == 1
+        story.published_at = start + datetime.timedelta(minutes=5)
+        services.story_save(story=story)
+        assert kecheng_count(client) == 1
+    with time_machine.travel(start + datetime.timedelta(minutes=5, seconds=1), tick=False):
+        assert kecheng_count(client) == 2
+
+
 def test_a_missing_count_is_made_once_while_the_other_threads_wait_for_it():
     made = []
     start = threading.Barrier(4)

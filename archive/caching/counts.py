@@ -17,15 +17,35 @@ stories, not counted over the archive (at a million stories the region counts to
 import hashlib
 
 from django.conf import settings
+from django.core.cache import cache
 
 from archive.caching import remaking
 from archive.models import Article, ContentVersion, PublicTally, StoryListing
 
 
-def next_scheduled_time() -> float | None:
-    """When the next scheduled story goes public (a timestamp), or None."""
+def _next_scheduled_time() -> float | None:
     at = Article.objects.scheduled().order_by("published_at").values_list("published_at")[:1]
     return at[0][0].timestamp() if at else None
+
+
+def next_scheduled_time(*, version: int | None = None) -> float | None:
+    """When the next scheduled story goes public (a timestamp), or None.
+
+    Every page and fragment made asks it, so it is cached as the counts are: a story
+    scheduled, rescheduled, withdrawn or deleted moves the counts' version (a scheduled
+    story is published), and once that time has passed it is read again."""
+    seconds = settings.ARCHIVE_COUNT_CACHE_SECONDS
+    if not seconds:
+        return _next_scheduled_time()
+    if version is None:
+        version = ContentVersion.current(ContentVersion.COUNTS)
+    key = f"archive:count:{version}:next-scheduled"
+    hit = cache.get(key)  # (time,): None is a value
+    if hit is not None and remaking.still_right(hit[0]):
+        return hit[0]
+    at = _next_scheduled_time()
+    cache.set(key, (at,), seconds)
+    return at
 
 
 def version() -> int:
@@ -44,7 +64,7 @@ def cached(key: str, compute, *, version: int | None = None):
         f"archive:count:{version}:{key}",
         compute,
         settings.ARCHIVE_COUNT_CACHE_SECONDS,
-        valid_until=next_scheduled_time,
+        valid_until=lambda: next_scheduled_time(version=version),
     )
 
 

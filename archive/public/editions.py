@@ -132,7 +132,8 @@ def _of_the_day(day: datetime.date, name: str, compute, *, version: int, until):
 
 def _versions():
     """The counts' version and the next scheduled time, each asked once a request."""
-    return ContentVersion.current(ContentVersion.COUNTS), functools.cache(next_scheduled_time)
+    version = ContentVersion.current(ContentVersion.COUNTS)
+    return version, functools.cache(functools.partial(next_scheduled_time, version=version))
 
 
 def _day_listing(day: datetime.date) -> str | None:
