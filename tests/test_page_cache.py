@@ -211,6 +211,19 @@ def test_with_every_remake_slot_busy_a_story_page_is_still_made(client, settings
         assert client.get(LIST, {"q": "柯城"}).status_code == 503  # a search waits its turn
 
 
+def test_a_story_page_made_afresh_reads_the_content_versions_once(client, settings):
+    settings.ARCHIVE_COUNT_CACHE_SECONDS = 600  # the fragments cached, as in production
+    day = timezone.localdate()
+    first = ArticleFactory(regions=["330802"], edition_date=day, page_number=1)
+    second = ArticleFactory(regions=["330802"], edition_date=day, page_number=2)
+    client.get(first.get_absolute_url())  # the day's and the region's fragments made
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(second.get_absolute_url()).status_code == 200
+    versions = [q for q in queries if "archive_contentversion" in q["sql"]]
+    # Both versions in one query, then the story, its regions, photos and credits.
+    assert len(versions) == 1 and len(queries) == 5
+
+
 # The API's anonymous GETs, cached as the pages are -----------------------------------------
 
 API_STORIES = reverse("api:story-list")

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, QueryDict
 
-from archive.caching.counts import next_scheduled_time
+from archive.caching import counts
 from archive.caching.remaking import remade, still_right, still_served
 from archive.caching.slots import Slots
 from archive.models import ContentVersion
@@ -53,11 +53,14 @@ def remake_slots() -> Slots:
     return _slots
 
 
-def page_key(url: str) -> str:
-    """The cache key of a page at the archive's current content version. ``url`` is
-    absolute: feeds and sitemaps name the host and scheme they were asked on."""
+def page_key(url: str, version: int | None = None) -> str:
+    """The cache key of a page at the archive's content version (``version``, else the
+    current one). ``url`` is absolute: feeds and sitemaps name the host and scheme they
+    were asked on."""
     digest = hashlib.sha256(url.encode()).hexdigest()
-    return f"archive:page:{ContentVersion.current()}:{digest}"
+    if version is None:
+        version = ContentVersion.current()
+    return f"archive:page:{version}:{digest}"
 
 
 def _only(query: QueryDict, reads: frozenset[str]) -> QueryDict:
@@ -88,7 +91,9 @@ def cached_page(view=None, *, reads: tuple[str, ...] = (), bounded: bool = False
         # One entry whatever the parameters' order.
         query = urlencode(sorted((k, v) for k in request.GET for v in request.GET.getlist(k)))
         url = request.build_absolute_uri(request.path) + (f"?{query}" if query else "")
-        key = page_key(url)
+        # Both versions in one query: a page made reads the counts' too (its fragments).
+        pages_version, counts_version = ContentVersion.current_pair()
+        key = page_key(url, pages_version)
         stale = None
         hit = cache.get(key)
         if hit is not None:
@@ -98,7 +103,8 @@ def cached_page(view=None, *, reads: tuple[str, ...] = (), bounded: bool = False
                 if still_served(key, fresh_until, STALE_SECONDS):
                     return stale
         if bounded:
-            return _remake(view, request, args, kwargs, key, seconds)
+            with counts.as_of(counts_version):
+                return _remake(view, request, args, kwargs, key, seconds)
         # Past its time but of this content version, a page is still right: if no slot
         # is free at once, readers get it rather than wait behind pages never made.
         wait = 0 if stale else settings.ARCHIVE_PAGE_REMAKE_WAIT
@@ -107,13 +113,14 @@ def cached_page(view=None, *, reads: tuple[str, ...] = (), bounded: bool = False
                 if stale:
                     remade(key)  # not remade: the next request tries again
                 return stale or unavailable()
-            return _remake(view, request, args, kwargs, key, seconds)
+            with counts.as_of(counts_version):
+                return _remake(view, request, args, kwargs, key, seconds)
 
     return wrapper
 
 
 def _remake(view, request, args, kwargs, key: str, seconds: int):
-    valid_until = next_scheduled_time()  # asked first: a story going public meanwhile
+    valid_until = counts.next_scheduled_time()  # asked first: a story going public meanwhile
     response = view(request, *args, **kwargs)
     if hasattr(response, "render"):  # a TemplateResponse (the sitemaps)
         response.render()

@@ -28,6 +28,12 @@ class ContentVersion(models.Model):
         return cls.objects.filter(pk=counter).values_list("value", flat=True).first() or 0
 
     @classmethod
+    def current_pair(cls) -> tuple[int, int]:
+        """The pages' and the counts' versions, in one query."""
+        values = dict(cls.objects.filter(pk__in=(cls.PAGES, cls.COUNTS)).values_list("pk", "value"))
+        return values.get(cls.PAGES, 0), values.get(cls.COUNTS, 0)
+
+    @classmethod
     def bump(cls, *counters: int) -> None:
         """Move ``counters`` (the page counter by default), in one statement."""
         counters = counters or (cls.PAGES,)

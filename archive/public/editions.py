@@ -19,7 +19,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
-from archive.caching import remaking
+from archive.caching import counts, remaking
 from archive.caching.counts import next_scheduled_time
 from archive.caching.pages import cached_page
 from archive.models import ContentVersion
@@ -132,7 +132,7 @@ def _of_the_day(day: datetime.date, name: str, compute, *, version: int, until):
 
 def _versions():
     """The counts' version and the next scheduled time, each asked once a request."""
-    version = ContentVersion.current(ContentVersion.COUNTS)
+    version = counts.version()
     return version, functools.cache(functools.partial(next_scheduled_time, version=version))
 
 
