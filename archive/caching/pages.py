@@ -15,9 +15,10 @@ machine's processes share (``archive.caching.slots``), so a burst of distinct UR
 leaves cores and threads for the readers of cached pages: a page that finds every
 slot busy for ``ARCHIVE_PAGE_REMAKE_WAIT`` seconds gets a 503 with Retry-After.
 A page whose cost does not grow with the archive (``bounded``: a story, a few lookups
-by key) is made at once, without a slot: it costs about what serving a queued 503
-does, and the long tail of readers who arrive at stories from search engines and links
-would otherwise be turned away by the one slot the expensive pages share.
+by key) is made at once, without a slot: the long tail of readers who arrive at
+stories from search engines and links was turned away by the one slot the expensive
+pages share (23 story pages/s made at a million, the rest 503; without: 120/s, no
+503), at the cost of a few milliseconds on cached readers' p99 beside an attacker.
 """
 
 import hashlib
