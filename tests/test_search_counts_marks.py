@@ -85,7 +85,7 @@ def test_the_count_is_exact_and_never_counts_drafts_scheduled_withdrawn_or_false
     story("柯城和城区", body="两个词分开，并不是要找的那个地名。")  # every bigram, apart
     story("衢江新闻", body="与此无关。")
     page = search_page(client, q="柯城区")
-    assert count_shown(page) == "约 3 篇"
+    assert count_shown(page) == "共 3 篇"
     assert len(re.findall(r"<h3>", page)) == 3
 
 
@@ -93,8 +93,8 @@ def test_the_count_of_two_words_counts_stories_with_both(client, count_path):
     story("光电产业园开园", body="柯城的新园区。")
     story("光电产业", body="衢江的新园区。")
     story("柯城新闻", body="没有另一个词。")
-    assert count_shown(search_page(client, q="柯城 光电")) == "约 1 篇"
-    assert count_shown(search_page(client, q="柯城 光電")) == "约 1 篇"  # Traditional too
+    assert count_shown(search_page(client, q="柯城 光电")) == "共 1 篇"
+    assert count_shown(search_page(client, q="柯城 光電")) == "共 1 篇"  # Traditional too
 
 
 def test_a_search_in_a_county_counts_its_stories_only(client, region, count_path):
@@ -102,12 +102,12 @@ def test_a_search_in_a_county_counts_its_stories_only(client, region, count_path
     for _ in range(2):
         story("光电产业园开园", regions=[kecheng])
     story("光电产业园开园", regions=[qujiang])
-    assert count_shown(search_page(client, q="光电", region="kecheng")) == "约 2 篇"
-    assert count_shown(search_page(client, q="光电", region="quzhou")) == "约 3 篇"
-    assert count_shown(search_page(client, q="光电")) == "约 3 篇"
+    assert count_shown(search_page(client, q="光电", region="kecheng")) == "共 2 篇"
+    assert count_shown(search_page(client, q="光电", region="quzhou")) == "共 3 篇"
+    assert count_shown(search_page(client, q="光电")) == "共 3 篇"
 
 
-@pytest.mark.parametrize(("stories", "shown"), [(2, "约 2 篇"), (3, "约 3 篇"), (4, "3 篇以上")])
+@pytest.mark.parametrize(("stories", "shown"), [(2, "共 2 篇"), (3, "共 3 篇"), (4, "3 篇以上")])
 def test_past_the_cap_the_count_says_at_least(client, monkeypatch, count_path, stories, shown):
     monkeypatch.setattr(counting, "CAP", 3)
     for i in range(stories):
@@ -140,7 +140,7 @@ def test_walks_and_the_index_together_count_each_match_once(monkeypatch, cap, wi
 def test_a_search_with_no_match_counts_none(client):
     story("柯城新闻")
     page = search_page(client, q="龙港")
-    assert count_shown(page) == "约 0 篇"
+    assert count_shown(page) == "共 0 篇"
     assert "没有符合条件的报道" in page
 
 
@@ -155,9 +155,9 @@ def test_the_cached_count_is_right_as_soon_as_a_story_is_published(client, setti
     settings.ARCHIVE_COUNT_CACHE_SECONDS = 600
     story("光电产业园开园")
     draft = story("光电新闻", status=Article.Status.DRAFT, published_at=None)
-    assert count_shown(search_page(client, q="光电")) == "约 1 篇"
+    assert count_shown(search_page(client, q="光电")) == "共 1 篇"
     services.stories_publish(stories=Article.objects.filter(pk=draft.pk))
-    assert count_shown(search_page(client, q="光电")) == "约 2 篇"
+    assert count_shown(search_page(client, q="光电")) == "共 2 篇"
 
 
 def test_a_scheduled_story_is_counted_once_its_time_comes(client, settings, empty_cache):
@@ -165,10 +165,10 @@ def test_a_scheduled_story_is_counted_once_its_time_comes(client, settings, empt
     story("光电产业园开园")
     soon = timezone.now() + datetime.timedelta(minutes=5)
     story("光电新闻", published_at=soon)
-    assert count_shown(search_page(client, q="光电")) == "约 1 篇"
+    assert count_shown(search_page(client, q="光电")) == "共 1 篇"
     # No write when its time comes: the cached count was valid only until then.
     with time_machine.travel(soon + datetime.timedelta(seconds=1)):
-        assert count_shown(search_page(client, q="光电")) == "约 2 篇"
+        assert count_shown(search_page(client, q="光电")) == "共 2 篇"
 
 
 # --- the marks ------------------------------------------------------------------------------

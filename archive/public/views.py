@@ -98,7 +98,9 @@ def story_list(request):
     _link_page_areas(page)
     _offer_choices(filterset, request.GET)
     version = functools.cache(counts.version)  # read once, where it is needed
-    approximate_count, more = _approximate_count(data, version) if valid else (0, False)
+    approximate_count, more, exact = (
+        _approximate_count(data, version) if valid else (0, False, False)
+    )
     active_filters = _active_filters(filterset)
     return render(
         request,
@@ -109,6 +111,7 @@ def story_list(request):
             "page": page,
             "approximate_count": approximate_count,
             "count_is_floor": more,
+            "count_is_exact": exact,
             "active_filters": active_filters,
             "page_query": _query_without(request.GET),
         },
@@ -168,19 +171,21 @@ def _link_page_areas(page) -> None:
         story.page_area_url = urls.get(story.pk, "")
 
 
-def _approximate_count(data, version) -> tuple[int | None, bool]:
+def _approximate_count(data, version) -> tuple[int | None, bool, bool]:
     """A cached count where one exists (the whole archive, one region, a search of
-    either), else None; and whether it is a floor: a search's count stops past
-    ``counting.CAP`` ("200 篇以上")."""
+    either), else None; whether it is a floor: a search's count stops past
+    ``counting.CAP`` ("200 篇以上"); and whether it is exact: a search's count up to
+    the cap is counted story by story ("共 3 篇", not "约 3 篇")."""
     applied = {name for name, value in data.items() if value and name != "order"}
     if not applied:
-        return counts.published_total(version=version()), False
+        return counts.published_total(version=version()), False, False
     if applied == {"region"}:
-        return counts.region_story_counts(version=version()).get(data["region"].pk, 0), False
+        region_count = counts.region_story_counts(version=version()).get(data["region"].pk, 0)
+        return region_count, False, False
     if "q" in applied and applied <= {"q", "region"}:
         found = counting.public_match_count(data["q"], region=data.get("region"))
-        return min(found, counting.CAP), found > counting.CAP
-    return None, False
+        return min(found, counting.CAP), found > counting.CAP, found <= counting.CAP
+    return None, False, False
 
 
 @cached_page(bounded=True)
