@@ -193,3 +193,10 @@ def test_newest_stories_come_first(client):
     ArticleFactory(headline="最新的报道", published_at=now - datetime.timedelta(hours=1))
     page = listed(client)
     assert page.index("最新的报道") < page.index("较早的报道")
+
+
+def test_the_header_search_box_keeps_the_search_on_its_results(client):
+    ArticleFactory(headline="柯城：光电产业园开园")
+    page = listed(client, q='柯城 "光电"')
+    assert re.search(r'<input id="site-q"[^>]* value="柯城 &quot;光电&quot;"', page)
+    assert 'value="' not in re.search(r'<input id="site-q"[^>]*>', listed(client)).group()
