@@ -269,3 +269,10 @@ def test_story_page_queries_do_not_grow_with_photos_bylines_or_related(
     with django_assert_max_num_queries(len(few)):
         html = story_page(client, large)
     assert html.count("srcset=") == 6
+
+
+def test_browsers_asking_for_favicon_ico_are_sent_to_the_sites_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"].endswith(".svg")
+    home = client.get("/").content.decode()
+    assert f'<link rel="icon" href="{response["Location"]}"' in home

@@ -9,6 +9,7 @@ register_converter(converters.MonthConverter, "edition_month")
 app_name = "archive"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("stories/", views.story_list, name="story_list"),
     path("stories/<int:pk>/", views.story_detail, name="story_detail"),
     path("preview/stories/<int:pk>/", views.story_preview, name="story_preview"),

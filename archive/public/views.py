@@ -4,8 +4,9 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Count, Prefetch
 from django.http import QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from archive.caching import counts, fragments
@@ -186,6 +187,13 @@ def _approximate_count(data, version) -> tuple[int | None, bool, bool]:
         found = counting.public_match_count(data["q"], region=data.get("region"))
         return min(found, counting.CAP), found > counting.CAP, found <= counting.CAP
     return None, False, False
+
+
+def favicon(request):
+    """The site's icon, for browsers and crawlers that ask ``/favicon.ico`` rather than
+    read the pages' ``<link rel="icon">`` (a 404 on every such visit before). Not a
+    permanent redirect: the icon's hashed static name changes with it."""
+    return redirect(static("favicon.svg"))
 
 
 @cached_page(bounded=True)
