@@ -104,8 +104,7 @@ def cached_page(view=None, *, reads: tuple[str, ...] = (), bounded: bool = False
                 if still_served(key, fresh_until, STALE_SECONDS):
                     return stale
         if bounded:
-            with counts.as_of(counts_version):
-                return _remake(view, request, args, kwargs, key, seconds)
+            return _remake(view, request, args, kwargs, key, seconds, counts_version)
         # Past its time but of this content version, a page is still right: if no slot
         # is free at once, readers get it rather than wait behind pages never made.
         wait = 0 if stale else settings.ARCHIVE_PAGE_REMAKE_WAIT
@@ -114,17 +113,18 @@ def cached_page(view=None, *, reads: tuple[str, ...] = (), bounded: bool = False
                 if stale:
                     remade(key)  # not remade: the next request tries again
                 return stale or unavailable()
-            with counts.as_of(counts_version):
-                return _remake(view, request, args, kwargs, key, seconds)
+            return _remake(view, request, args, kwargs, key, seconds, counts_version)
 
     return wrapper
 
 
-def _remake(view, request, args, kwargs, key: str, seconds: int):
-    valid_until = counts.next_scheduled_time()  # asked first: a story going public meanwhile
-    response = view(request, *args, **kwargs)
-    if hasattr(response, "render"):  # a TemplateResponse (the sitemaps)
-        response.render()
+def _remake(view, request, args, kwargs, key: str, seconds: int, counts_version: int):
+    # Asked first: a story going public meanwhile.
+    valid_until = counts.next_scheduled_time(version=counts_version)
+    with counts.as_of(counts_version):
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render"):  # a TemplateResponse (the sitemaps)
+            response.render()
     if response.status_code == 200 and not response.streaming and not response.cookies:
         # The view's own headers (Content-Type, X-Robots-Tag, Last-Modified);
         # middleware adds the rest to the cached response as to a fresh one.

@@ -20,7 +20,6 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
 from archive.caching import counts, remaking
-from archive.caching.counts import next_scheduled_time
 from archive.caching.pages import cached_page
 from archive.models import ContentVersion
 from archive.public.page_images import page_image
@@ -133,7 +132,7 @@ def _of_the_day(day: datetime.date, name: str, compute, *, version: int, until):
 def _versions():
     """The counts' version and the next scheduled time, each asked once a request."""
     version = counts.version()
-    return version, functools.cache(functools.partial(next_scheduled_time, version=version))
+    return version, functools.cache(functools.partial(counts.next_scheduled_time, version=version))
 
 
 def _day_listing(day: datetime.date) -> str | None:

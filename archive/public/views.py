@@ -99,9 +99,6 @@ def story_list(request):
     _link_page_areas(page)
     _offer_choices(filterset, request.GET)
     version = functools.cache(counts.version)  # read once, where it is needed
-    approximate_count, more, exact = (
-        _approximate_count(data, version) if valid else (0, False, False)
-    )
     active_filters = _active_filters(filterset)
     return render(
         request,
@@ -110,9 +107,7 @@ def story_list(request):
             "filters": _filter_form(filterset, active_filters, version),
             "filter": filterset,
             "page": page,
-            "approximate_count": approximate_count,
-            "count_is_floor": more,
-            "count_is_exact": exact,
+            "result_count": _result_count(data, version) if valid else "约 0 篇",
             "active_filters": active_filters,
             "page_query": _query_without(request.GET),
         },
@@ -172,21 +167,19 @@ def _link_page_areas(page) -> None:
         story.page_area_url = urls.get(story.pk, "")
 
 
-def _approximate_count(data, version) -> tuple[int | None, bool, bool]:
-    """A cached count where one exists (the whole archive, one region, a search of
-    either), else None; whether it is a floor: a search's count stops past
-    ``counting.CAP`` ("200 篇以上"); and whether it is exact: a search's count up to
-    the cap is counted story by story ("共 3 篇", not "约 3 篇")."""
+def _result_count(data, version) -> str | None:
+    """The count above the list where a cached one exists: the whole archive's or one
+    region's ("约 N 篇"), a search of either, counted story by story up to
+    ``counting.CAP`` ("共 N 篇", then "200 篇以上"); else None (other filters)."""
     applied = {name for name, value in data.items() if value and name != "order"}
     if not applied:
-        return counts.published_total(version=version()), False, False
+        return f"约 {counts.published_total(version=version())} 篇"
     if applied == {"region"}:
-        region_count = counts.region_story_counts(version=version()).get(data["region"].pk, 0)
-        return region_count, False, False
+        return f"约 {counts.region_story_counts(version=version()).get(data['region'].pk, 0)} 篇"
     if "q" in applied and applied <= {"q", "region"}:
         found = counting.public_match_count(data["q"], region=data.get("region"))
-        return min(found, counting.CAP), found > counting.CAP, found <= counting.CAP
-    return None, False, False
+        return f"{counting.CAP} 篇以上" if found > counting.CAP else f"共 {found} 篇"
+    return None
 
 
 def favicon(request):
