@@ -34,46 +34,37 @@ def make_stories(n, author):
             PhotoCreditFactory(photo=article.photos.first(), contributor=author)
 
 
-@pytest.mark.parametrize(
-    ("url", "params"),
-    [
-        (reverse("archive:home"), {}),
-        (reverse("archive:story_list"), {}),
-        (reverse("archive:story_list"), {"region": "quzhou", "q": "。"}),
-        (reverse("archive:story_list"), {"region": "kecheng"}),
-        (reverse("archive:story_list"), {"date_after": "2000-01-01", "date_before": "2100-01-01"}),
-        (reverse("archive:story_list"), {"order": "oldest"}),
-        (reverse("archive:region_list"), {}),
-        (reverse("archive:region_detail", args=["kecheng"]), {}),
-        (reverse("archive:region_detail", args=["quzhou"]), {}),
-        (reverse("archive:section_list"), {}),
-        # Its first letter: never empty (a search's cost: test_sections_contributors).
-        (reverse("archive:contributor_list"), {}),
-    ],
-    ids=[
-        "home",
-        "list",
-        "list-city-q",
-        "list-county",
-        "list-dates",
-        "list-oldest",
-        "regions",
-        "county",
-        "city",
-        "sections",
-        "contributors",
-    ],
-)
-def test_page_queries_do_not_grow_from_5_to_50_stories(client, settings, url, params):
+# Every public list page, measured with 5 stories and again with 50: one archive built
+# for all of them (fifty full stories cost more than the eleven pages' requests).
+PAGES = {
+    "home": (reverse("archive:home"), {}),
+    "list": (reverse("archive:story_list"), {}),
+    "list-city-q": (reverse("archive:story_list"), {"region": "quzhou", "q": "。"}),
+    "list-county": (reverse("archive:story_list"), {"region": "kecheng"}),
+    "list-dates": (
+        reverse("archive:story_list"),
+        {"date_after": "2000-01-01", "date_before": "2100-01-01"},
+    ),
+    "list-oldest": (reverse("archive:story_list"), {"order": "oldest"}),
+    "regions": (reverse("archive:region_list"), {}),
+    "county": (reverse("archive:region_detail", args=["kecheng"]), {}),
+    "city": (reverse("archive:region_detail", args=["quzhou"]), {}),
+    "sections": (reverse("archive:section_list"), {}),
+    # Its first letter: never empty (a search's cost: test_sections_contributors).
+    "contributors": (reverse("archive:contributor_list"), {}),
+}
+
+
+def test_page_queries_do_not_grow_from_5_to_50_stories(client, settings):
     settings.ARCHIVE_PAGE_SIZE = 50
     author = ContributorFactory()
     make_stories(5, author)
-    few = queries_for(client, url, params)
+    few = {name: queries_for(client, url, params) for name, (url, params) in PAGES.items()}
     make_stories(45, author)
     assert Article.objects.published().count() == 50
-    many = queries_for(client, url, params)
-    assert few == many
-    assert many <= MAX_QUERIES
+    many = {name: queries_for(client, url, params) for name, (url, params) in PAGES.items()}
+    assert many == few
+    assert max(many.values()) <= MAX_QUERIES
 
 
 def test_section_page_queries_do_not_grow(client, settings):
@@ -132,6 +123,7 @@ def test_deep_page_queries_do_not_grow(client, settings):
     assert queries_for(client, url, {"cursor": deep.context["page"].next_cursor}) == few
 
 
+# The stories list: all, by status, by county, by city.
 ADMIN_LISTS = [
     {},
     {"status__exact": "published"},
@@ -140,14 +132,15 @@ ADMIN_LISTS = [
 ]
 
 
-@pytest.mark.parametrize("params", ADMIN_LISTS, ids=["all", "status", "county", "city"])
-def test_admin_list_queries_do_not_grow(editor_client, params):
+def test_admin_list_queries_do_not_grow(editor_client):
     url = reverse("admin:archive_article_changelist")
     author = ContributorFactory()
     make_stories(5, author)
-    few = queries_for(editor_client, url, params)
+    few = [queries_for(editor_client, url, params) for params in ADMIN_LISTS]
     make_stories(45, author)
-    assert queries_for(editor_client, url, params) == few <= MAX_QUERIES
+    many = [queries_for(editor_client, url, params) for params in ADMIN_LISTS]
+    assert many == few
+    assert max(many) <= MAX_QUERIES
 
 
 def test_admin_search_queries_do_not_grow(editor_client):
