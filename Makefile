@@ -28,11 +28,13 @@ test: install lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(MAKE) --no-print-directory suite
 
-# The suite alone, without the lint and the migrations check (.ci/run's second database).
+# The suite alone, without the lint and the migrations check (.ci/run's second database);
+# PYTEST_ARGS: more options for pytest (.ci/run leaves out the browser journeys there).
+PYTEST_ARGS ?=
 suite: install
 	@# -n auto: a worker per core (pytest-xdist), each with its own test database;
 	@# -rs: say which tests were skipped and why (no Chromium, no Java).
-	$(VENV)/bin/pytest -n auto -rs
+	$(VENV)/bin/pytest -n auto -rs $(PYTEST_ARGS)
 
 # Benchmarks against PostgreSQL (BENCH_DATABASE_URL or DATABASE_URL, else the local server).
 SIZES ?= 10000,1000000
