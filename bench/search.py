@@ -119,6 +119,24 @@ def contains(text: str, raw: str) -> bool:
     return all(word in text for word in raw.split())
 
 
+def offered_among(sample: list[int], query) -> set[int]:
+    """The stories of ``sample`` whose index entries match ``query``: the GIN index's
+    condition asked of the sample's own rows. Asked of the index itself with the sample
+    as a filter (as ``matching`` does), a term in nearly every story (城) has PostgreSQL
+    compute the tokens of all the million documents, minutes a query."""
+    from django.db import connection
+
+    from archive.models.search import VECTOR
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT article_id FROM archive_searchdocument "
+            f"WHERE article_id = ANY(%s) AND {VECTOR} @@ %s::tsquery",
+            [sample, query.tsquery()],
+        )
+        return {pk for (pk,) in cursor.fetchall()}
+
+
 def main(reps: int, warmup: int, slow_reps: int) -> dict:
     django.setup()
     from django.conf import settings
@@ -178,7 +196,11 @@ def main(reps: int, warmup: int, slow_reps: int) -> dict:
             }
         # Recall and false matches on the sample, against the substring truth.
         truth = {pk for pk, text in texts.items() if contains(text, raw)}
-        found = set(published.filter(pk__in=sample).matching(query).values_list("pk", flat=True))
+        found = set(
+            published.filter(pk__in=sample)
+            .matching(query, indexed=False)
+            .values_list("pk", flat=True)
+        ) & offered_among(sample, query)
         entry["recall"] = {
             "sample": len(sample),
             "truth": len(truth),
