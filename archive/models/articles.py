@@ -131,12 +131,16 @@ class ArticleQuerySet(models.QuerySet):
             return self
         queryset = self
         if _SEARCH_AT.format(0) not in self.query.annotations:
-            positions = {
-                _SEARCH_AT.format(i): StrIndex("search_document__document", Value(term))
-                for i, term in enumerate(query.terms)
-            }
-            queryset = self.alias(**positions).filter(**{f"{n}__gt": 0 for n in positions})
+            queryset = self._containing("search_document__document", query, _SEARCH_AT)
         return queryset.offered(query, place=place) if indexed else queryset
+
+    def _containing(self, text, query, names: str):
+        """Stories whose ``text`` contains every term of ``query``, where each first
+        occurs there aliased as ``names.format(i)``."""
+        positions = {
+            names.format(i): StrIndex(text, Value(term)) for i, term in enumerate(query.terms)
+        }
+        return self.alias(**positions).filter(**{f"{n}__gt": 0 for n in positions})
 
     def offered(self, query, *, title: bool = False, place: Region | None = None):
         """Stories the bigram index offers for ``query`` (on PostgreSQL; elsewhere all):
@@ -168,10 +172,7 @@ class ArticleQuerySet(models.QuerySet):
         if not query:
             return self
         title = Left("search_document__document", F("search_document__title_length"))
-        positions = {
-            _TITLE_AT.format(i): StrIndex(title, Value(term)) for i, term in enumerate(query.terms)
-        }
-        queryset = self.alias(**positions).filter(**{f"{n}__gt": 0 for n in positions})
+        queryset = self._containing(title, query, _TITLE_AT)
         return queryset.offered(query, title=True, place=place) if indexed else queryset
 
     def beyond_title(self, query, *, indexed: bool = True, place: Region | None = None):
