@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from archive.models import Article
-from archive.public import renditions
+from archive.models import Article, StoryArea
+from archive.public import renditions, story_extras, story_read
 from tests.factories import (
     ArticleFactory,
     BylineFactory,
@@ -249,6 +249,50 @@ def test_unreadable_photo_file_does_not_break_the_page(client, media):
     html = story_page(client, story)
     assert "srcset" not in html
     assert "损坏的图片" in html
+
+
+# The story's read
+
+
+def _as_shown(article: Article) -> dict:
+    """What a story page reads of a story: every column, its section, its first page
+    area, its regions in order, its photos in order and everyone's credits."""
+
+    def credits(owner) -> list:
+        return [
+            (credit.pk, credit.role, credit.order, credit.contributor.name, credit.contributor.slug)
+            for credit in owner.credits.all()
+        ]
+
+    return {
+        "columns": {f.attname: getattr(article, f.attname) for f in Article._meta.concrete_fields},
+        "section": article.section and (article.section.pk, article.section.name),
+        "regions": [
+            (link.is_primary, link.region.code, link.region.name, link.region.slug)
+            for link in article.article_regions.all()
+        ],
+        "photos": [
+            (photo.pk, photo.image.name, photo.caption, photo.alt_text, credits(photo))
+            for photo in article.photos.all()
+        ],
+        "bylines": credits(article),
+    }
+
+
+def test_a_story_is_read_with_what_the_orm_reads_of_it(demo):
+    # The demo's two stories: on its page image, with photos, bylines and photo credits.
+    printed = list(Article.objects.all())
+    bare = full_story(section=None, bylines=0, photos=0, regions=("330802", "330803"))
+    for story in [*printed, bare]:
+        orm = Article.objects.published().for_reading().get(pk=story.pk)
+        read = story_read.read(story.pk)
+        assert _as_shown(read) == _as_shown(orm)
+        area = StoryArea.objects.page_urls([story.pk]).get(story.pk, "")
+        assert story_extras.page_area_url(read) == area
+    read = [_as_shown(story_read.read(story.pk)) for story in printed]
+    assert len(read) == 2
+    assert all(story["photos"] and story["bylines"] and story["section"] for story in read)
+    assert all(story_extras.page_area_url(story_read.read(story.pk)) for story in printed)
 
 
 # Query counts

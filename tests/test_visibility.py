@@ -1,6 +1,7 @@
 """Drafts, scheduled and withdrawn stories never reach the public."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -8,6 +9,7 @@ from archive.caching.counts import region_story_counts
 from archive.editorial import services
 from archive.editorial.aftermath import after_write
 from archive.models import Article, Region
+from archive.models.visibility import public_sql
 from tests.factories import (
     ArticleFactory,
     BylineFactory,
@@ -32,6 +34,18 @@ def hidden_story(request):
 @pytest.fixture
 def public_story():
     return full_story(headline="已经公开的柯城报道")
+
+
+def test_the_rule_written_as_sql_selects_what_the_q_selects():
+    hidden = [full_story(**state) for state in HIDDEN.values()]
+    public = [full_story(), full_story(published_at=timezone.now())]
+    condition, params = public_sql("a", connection)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT a.id FROM archive_article a WHERE {condition}", params)
+        by_sql = {pk for (pk,) in cursor.fetchall()}
+    assert by_sql == set(Article.objects.published().values_list("id", flat=True))
+    assert by_sql == {story.pk for story in public}
+    assert not by_sql & {story.pk for story in hidden}
 
 
 def test_hidden_story_page_is_404(client, hidden_story):

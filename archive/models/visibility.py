@@ -4,7 +4,9 @@ A story is public once it is published and its publication time has come. The ru
 is written once, here, as a ``Q`` that reads across relations (``public("article__")``
 for rows that point at a story), and every public read uses it: the lists, the
 counts, the feeds, the sitemap, the API and the print edition, through
-``Article.objects.published()`` or this function.
+``Article.objects.published()`` or this function. The story page's read, written by
+hand for speed, takes the same rule as SQL (``public_sql``), held to the ``Q`` by
+``tests/test_visibility.py``.
 """
 
 from django.db import models
@@ -23,3 +25,11 @@ def public(prefix: str = "") -> Q:
     """Stories the public may see now; ``prefix`` names the way to the story from
     another model (``"article__"``)."""
     return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}published_at__lte": timezone.now()})
+
+
+def public_sql(alias: str, connection) -> tuple[str, list]:
+    """The same rule as a condition on the story table aliased ``alias``, with its
+    parameters for ``connection``, for a statement written by hand
+    (``archive.public.story_read``)."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    return f'{alias}."status" = %s AND {alias}."published_at" <= %s', [Status.PUBLISHED.value, now]

@@ -2,72 +2,32 @@
 neighbours in the print edition, more stories from its primary region, and its photos'
 renditions. A fixed number of queries whatever the story holds.
 
-The story is read in four queries (``read``): itself with its section and the way to
-its printed page, its regions, its photos, and the credits of both at once. Its
+The story is read in four statements (``read``, ``archive.public.story_read``): itself
+with its section and the way to its printed page, its regions, its photos, and the
+credits of both at once. Its
 neighbours and its region's newest stories are what every story of that day or region
 shares: they are read once per public change (``archive.caching.fragments``), so a
 story page made afresh costs those four and the counts' version.
 """
 
 from django.conf import settings
-from django.db.models import OuterRef, Prefetch, Q, Subquery
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from archive.caching import counts, fragments
-from archive.models import Article, ArticleRegion, Credit, StoryArea
-from archive.public import print_edition, renditions
+from archive.models import Article
+from archive.public import print_edition, renditions, story_read
 
 RELATED_STORIES = 5
 
 
 def read(pk: int) -> Article:
     """The public story ``pk`` (else a 404) with all its page shows of it."""
-    areas = StoryArea.objects.filter(article=OuterRef("pk")).order_by(
-        "page__page_number", "order", "id"
-    )
-    article = get_object_or_404(
-        Article.objects.published()
-        .select_related("section")
-        .annotate(
-            # Its first marked area's page (``StoryArea.objects.page_urls``), read with it.
-            area_day=Subquery(areas.values("page__edition_date")[:1]),
-            area_page=Subquery(areas.values("page__page_number")[:1]),
-        )
-        .prefetch_related(
-            Prefetch(
-                "article_regions",
-                queryset=ArticleRegion.objects.select_related("region").order_by(
-                    "-is_primary", "region__code"
-                ),
-            ),
-            "photos",
-        ),
-        pk=pk,
-    )
-    _attach_credits(article)
+    article = story_read.read(pk)
+    if article is None:
+        raise Http404("没有这篇报道。")
     return article
-
-
-def _attach_credits(article: Article) -> None:
-    """The story's bylines and its photos' credits, read in one query (not one each),
-    set as their ``credits`` would be prefetched."""
-    photos = list(article.photos.all())
-    credits = list(
-        Credit.objects.filter(Q(article=article) | Q(photo__in=[photo.pk for photo in photos]))
-        .select_related("contributor")
-        .order_by("order", "id")
-    )
-    _prefetched(article, [credit for credit in credits if credit.photo_id is None])
-    for photo in photos:
-        _prefetched(photo, [credit for credit in credits if credit.photo_id == photo.pk])
-
-
-def _prefetched(instance, credits: list[Credit]) -> None:
-    queryset = instance.credits.get_queryset()
-    queryset._result_cache, queryset._prefetch_done = credits, True
-    instance.__dict__.setdefault("_prefetched_objects_cache", {})["credits"] = queryset
 
 
 def page_area_url(article: Article) -> str | None:
