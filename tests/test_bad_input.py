@@ -154,6 +154,10 @@ def test_malformed_cursor_is_a_400_that_echoes_nothing(client, url, cursor):
     [
         "/stories/999999999/",
         "/stories/99999999999999999999999/",
+        f"/stories/{2**63}/",  # one past the largest id
+        "/api/stories/999999999/",
+        "/api/stories/99999999999999999999999/",
+        f"/api/stories/{2**63}/",
         "/regions/atlantis/",
         "/contributors/nobody/",
         "/sections/nothing/",

@@ -4,7 +4,7 @@ import re
 
 from django.conf import settings
 from django.db.models import Prefetch, Q
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from archive.caching import counts
 from archive.models import Article, Region, RegionName, RegionSuccession
+from archive.public import story_read
 from archive.public.filters import StoryFilter
 from archive.text.folding import fold
 
@@ -118,15 +119,17 @@ class StoryDetail(generics.RetrieveAPIView):
 
     serializer_class = StoryDetailSerializer
 
-    def get_queryset(self):
+    def get_queryset(self):  # what the schema describes; the story is read below
         return Article.objects.published().for_reading()
 
     def get_object(self):
-        # Django's message names the model, in English; a reader gets DRF's, in Chinese.
-        try:
-            return super().get_object()
-        except Http404:
-            raise exceptions.NotFound() from None
+        # The story page's read (four fixed statements, no querysets built): what
+        # ``for_reading`` prefetches. A story that is not public is DRF's 404, in Chinese.
+        article = story_read.read(self.kwargs["pk"])
+        if article is None:
+            raise exceptions.NotFound()
+        self.check_object_permissions(self.request, article)
+        return article
 
     @extend_schema(
         summary="单篇报道",

@@ -38,6 +38,9 @@ def read(pk: int) -> Article | None:
     not public or not there. ``area_day`` and ``area_page``: its first marked area's page."""
     # The database the ORM would read it from: the replica for an anonymous reader.
     connection = connections[router.db_for_read(Article)]
+    low, high = connection.ops.integer_field_range(Article._meta.pk.get_internal_type())
+    if not low <= pk <= high:  # no such id (and SQLite refuses such a parameter)
+        return None
     with connection.cursor() as cursor:
         visible, params = public_sql("a", connection)
         cursor.execute(_story_sql().format(visible=visible), [*params, pk])
