@@ -4,9 +4,9 @@ A story is public once it is published and its publication time has come. The ru
 is written once, here, as a ``Q`` that reads across relations (``public("article__")``
 for rows that point at a story), and every public read uses it: the lists, the
 counts, the feeds, the sitemap, the API and the print edition, through
-``Article.objects.published()`` or this function. The story page's read, written by
-hand for speed, takes the same rule as SQL (``public_sql``), held to the ``Q`` by
-``tests/test_visibility.py``.
+``Article.objects.published()`` or this function. The story's read for its page and
+the API (``archive.public.story_read``), written as SQL for speed, takes the same rule
+in that form (``public_sql``), held to the ``Q`` by ``tests/test_visibility.py``.
 """
 
 from django.db import models

@@ -4,10 +4,10 @@ renditions. A fixed number of queries whatever the story holds.
 
 The story is read in four statements (``read``, ``archive.public.story_read``): itself
 with its section and the way to its printed page, its regions, its photos, and the
-credits of both at once. Its
-neighbours and its region's newest stories are what every story of that day or region
-shares: they are read once per public change (``archive.caching.fragments``), so a
-story page made afresh costs those four and the counts' version.
+credits of both at once. Its neighbours and its region's newest stories are what every
+story of that day or region shares: they are read once per public change
+(``archive.caching.fragments``), so a story page made afresh costs those four and the
+counts' version.
 """
 
 from django.conf import settings
