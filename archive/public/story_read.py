@@ -47,11 +47,11 @@ def read(pk: int) -> Article | None:
         row = cursor.fetchone()
         if row is None:
             return None
-        article, section, (area_day, area_page) = _split(connection, row, Article, Section, 2)
+        article, section, (area_day, area_page) = _split(connection, row, Article, Section)
         cursor.execute(_regions_sql(), [pk])
         links = []
         for row in cursor.fetchall():
-            link, region = _split(connection, row, ArticleRegion, Region)
+            link, region, _ = _split(connection, row, ArticleRegion, Region)
             link.region = region
             links.append(link)
         cursor.execute(_photos_sql(), [pk])
@@ -59,7 +59,7 @@ def read(pk: int) -> Article | None:
         cursor.execute(_credits_sql(), [pk, pk])
         credits = []
         for row in cursor.fetchall():
-            credit, contributor = _split(connection, row, Credit, Contributor)
+            credit, contributor, _ = _split(connection, row, Credit, Contributor)
             credit.contributor = contributor
             credits.append(credit)
 
@@ -143,19 +143,15 @@ def _credits_sql() -> str:
 # Rows as instances ----------------------------------------------------------------------
 
 
-def _split(connection, row: tuple, *parts):
-    """``row`` cut into an instance of each model in ``parts`` (by its column count), and
-    for a trailing int, that many plain values as one tuple."""
+def _split(connection, row: tuple, *models) -> list:
+    """``row`` cut into an instance of each of ``models`` (by its column count), then
+    the row's remaining values as one tuple."""
     out, start = [], 0
-    for part in parts:
-        if isinstance(part, int):
-            out.append(row[start : start + part])
-            start += part
-            continue
-        width = len(part._meta.concrete_fields)
-        out.append(_instance(connection, part, row[start : start + width]))
+    for model in models:
+        width = len(model._meta.concrete_fields)
+        out.append(_instance(connection, model, row[start : start + width]))
         start += width
-    return out
+    return [*out, row[start:]]
 
 
 def _instance(connection, model: type[Model], values) -> Model:
