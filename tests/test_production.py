@@ -48,6 +48,22 @@ def test_production_refuses_to_start_with_an_empty_secret_key_or_host_list(empty
     assert f"Set the {empty} environment variable (it is empty)" in checked.stderr
 
 
+def test_production_reads_without_jit_or_parallel_workers_and_prepares_the_story_read():
+    # Production's databases are its own, not base's: each is set up for requests.
+    script = (
+        "from django.db import connections\n"
+        "for alias in ('default', 'replica'):\n"
+        "    with connections[alias].cursor() as cursor:\n"
+        "        cursor.execute('SHOW jit'); jit = cursor.fetchone()[0]\n"
+        "        cursor.execute('SHOW max_parallel_workers_per_gather')\n"
+        "        workers = cursor.fetchone()[0]\n"
+        "    print(alias, jit, workers, connections[alias].connection.prepare_threshold)\n"
+    )
+    env = PRODUCTION | {"DATABASE_REPLICA_URL": PRODUCTION["DATABASE_URL"]}
+    ran = manage("shell", "--no-imports", "-c", script, env=env)
+    assert ran.stdout.splitlines() == ["default off 0 0", "replica off 0 0"], ran.stderr
+
+
 def test_healthz_answers_a_load_balancer_over_plain_http_without_redirecting():
     # Production redirects every other plain-HTTP request to HTTPS.
     script = (

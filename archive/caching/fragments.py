@@ -1,7 +1,6 @@
 """Pieces many public pages share, made once per public change, not on every page the
 page cache has to make: the county map and the city tree (the home page, a region's
-page), a region's newest stories and a print day's stories in page order (a story
-page's related stories and neighbours).
+page) and a region's newest stories (a story page's related stories).
 
 They are cached as the counts are (``archive.caching.counts.cached``): under
 ``ContentVersion.COUNTS``, which every write that may change what is public moves when

@@ -297,14 +297,6 @@ def _credit_lines(story_ids: list[int]) -> dict[int, str]:
 # A story's neighbours -----------------------------------------------------------------
 
 
-def day_in_page_order(day: datetime.date) -> list[tuple[int, str, int | None, str]]:
-    """The public stories of ``day``'s edition in page order (page number, then id), as
-    (id, headline, page number, page name): one range of the print index. What every
-    story of the day finds its neighbours in (``story_extras.neighbours``)."""
-    stories = in_page_order(in_print().filter(edition_date=day))
-    return list(stories.values_list("id", "headline", "page_number", "page_name"))
-
-
 def story_neighbours(article: Article) -> tuple[Article | None, Article | None]:
     """The public stories before and after ``article`` in its edition, in page order
     (page number, then id); (None, None) for a story that did not appear in print."""

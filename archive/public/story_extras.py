@@ -3,9 +3,9 @@ neighbours in the print edition, more stories from its primary region, and its p
 renditions. A fixed number of queries whatever the story holds.
 
 The story is read in four statements (``read``, ``archive.public.story_read``): itself
-with its section and the way to its printed page, its regions, its photos, and the
-credits of both at once. Its neighbours and its region's newest stories are what every
-story of that day or region shares: they are read once per public change
+with its section, the way to its printed page and its neighbours in the print edition,
+its regions, its photos, and the credits of both at once. Its region's newest stories
+are what every story of that region shares: they are read once per public change
 (``archive.caching.fragments``), so a story page made afresh costs those four and the
 counts' version.
 """
@@ -45,7 +45,7 @@ def for_story(request, article: Article) -> dict:
     permalink = request.build_absolute_uri(article.get_absolute_url())
     renditions.attach(article.photos.all())
     version = counts.version()
-    previous_story, next_story = neighbours(article, version=version)
+    previous_story, next_story = neighbours(article)
     region = primary_region(article)
     return {
         "permalink": permalink,
@@ -62,32 +62,15 @@ def primary_region(article: Article):
     return next((link.region for link in article.article_regions.all() if link.is_primary), None)
 
 
-def neighbours(article: Article, *, version: int | None = None):
-    """The public stories before and after ``article`` in its edition, in page order
-    (``print_edition.day_in_page_order``, shared by the day's stories); (None, None)
-    for a story that did not appear in print."""
+def neighbours(article: Article):
+    """The public stories before and after ``article`` in its edition, in page order;
+    (None, None) for a story that did not appear in print. ``read`` found them with the
+    story; a story read otherwise (the preview's) asks for them."""
     if article.edition_date is None:
         return None, None
-    day = article.edition_date
-    stories = fragments.cached(
-        f"print-day:{day.isoformat()}",
-        lambda: print_edition.day_in_page_order(day),
-        version=version,
-    )
-    at = next((i for i, story in enumerate(stories) if story[0] == article.pk), None)
-    if at is None:  # not among the day's public stories as cached
-        return print_edition.story_neighbours(article)
-    return (
-        _neighbour(day, stories[at - 1]) if at > 0 else None,
-        _neighbour(day, stories[at + 1]) if at + 1 < len(stories) else None,
-    )
-
-
-def _neighbour(day, story: tuple) -> Article:
-    pk, headline, page_number, page_name = story
-    return Article(
-        pk=pk, headline=headline, edition_date=day, page_number=page_number, page_name=page_name
-    )
+    if "neighbours" in article.__dict__:
+        return article.neighbours
+    return print_edition.story_neighbours(article)
 
 
 def related_stories(article: Article, region, *, version: int | None = None) -> list[Article]:

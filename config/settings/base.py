@@ -113,13 +113,25 @@ DATABASES = {
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
     ),
 }
-# A web request's queries are short and many run at once, one per core: PostgreSQL's JIT
-# compiler (50–250 ms to compile a query whose estimate passes jit_above_cost, as a
-# search over the index's function does) and parallel workers (milliseconds to start,
-# and cores that other requests are using) cost such queries more than they save.
-SESSION_SETTINGS = "-c jit=off -c max_parallel_workers_per_gather=0"
-if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = SESSION_SETTINGS
+
+
+def for_requests(database: dict) -> dict:
+    """``database`` (a PostgreSQL one) set up for a web request's queries, which are
+    short and many at once, one per core: no JIT compiler (50–250 ms to compile a query
+    whose estimate passes jit_above_cost, as a search over the index's function does)
+    and no parallel workers (milliseconds to start, on cores other requests use). The
+    story page's statements, written by hand, are prepared on the connection (planned
+    once, not per page: ``archive.public.story_read``); the ORM's queries never are
+    (Django's cursors bind on the client). No transaction-mode pooler may sit between
+    (PgBouncer's would lose them)."""
+    if database["ENGINE"].endswith("postgresql"):
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = "-c jit=off -c max_parallel_workers_per_gather=0"
+        options["prepare_threshold"] = 0
+    return database
+
+
+DATABASES["default"] = for_requests(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

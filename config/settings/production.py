@@ -26,7 +26,7 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # is checked before it is lent, so after a database restart the pool reconnects by itself.
 if not env("DATABASE_URL"):  # no default: refuses to start without it (or with it empty)
     raise ImproperlyConfigured("Set the DATABASE_URL environment variable.")
-DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES = {"default": for_requests(env.db("DATABASE_URL"))}
 _POOL = {
     "min_size": env.int("DJANGO_DB_POOL_MIN", default=2),
     "max_size": env.int("DJANGO_DB_POOL_MAX", default=8),
@@ -44,9 +44,8 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # the pool checks each connec
 # ARCHIVE_REPLICA_MAX_LAG_SECONDS behind; editors, writes and transactions use the
 # primary (archive/ops/replica.py, docs/deploy.md "Read replica").
 if env("DATABASE_REPLICA_URL", default=""):
-    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
-    DATABASES["replica"].setdefault("OPTIONS", {})["pool"] = dict(_POOL)
-    DATABASES["replica"]["OPTIONS"]["options"] = SESSION_SETTINGS
+    DATABASES["replica"] = for_requests(env.db("DATABASE_REPLICA_URL"))
+    DATABASES["replica"]["OPTIONS"]["pool"] = dict(_POOL)
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["archive.ops.routers.ReplicaRouter"]
