@@ -324,7 +324,7 @@ def test_a_storys_neighbours_are_read_with_it_as_the_orm_finds_them():
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements")
 def test_the_story_read_is_planned_once_per_connection(client):
-    """PostgreSQL planned the story's statement in 1.3 ms and ran it in 0.2: prepared, the
+    """PostgreSQL took longer to plan the story's statement than to run it: prepared, the
     page's statements are planned once per connection, the ORM's never."""
     stories = [full_story(bylines=1, photos=0) for _ in range(3)]
     for story in stories:
