@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from archive.models import Contributor, Section
-from tests.factories import ArticleFactory, BylineFactory
+from archive.models import Article, Contributor, Section
+from archive.models.articles import _listing_prefetches, prefetch_search_results
+from tests.factories import ArticleFactory, BylineFactory, full_story
 
 pytestmark = pytest.mark.django_db
 
@@ -200,3 +201,37 @@ def test_the_header_search_box_keeps_the_search_on_its_results(client):
     page = listed(client, q='柯城 "光电"')
     assert re.search(r'<input id="site-q"[^>]* value="柯城 &quot;光电&quot;"', page)
     assert 'value="' not in re.search(r'<input id="site-q"[^>]*>', listed(client)).group()
+
+
+def _as_listed(story) -> tuple:
+    return (
+        story.pk,
+        story.section and story.section.name,
+        [(c.pk, c.role, c.order, c.contributor.name, c.photo_id) for c in story.credits.all()],
+        [
+            (link.is_primary, link.region.code, link.region.name)
+            for link in story.article_regions.all()
+        ],
+    )
+
+
+def test_a_list_reads_bylines_and_regions_as_the_orms_prefetch_finds_them(
+    django_assert_num_queries,
+):
+    full_story(bylines=3, photos=2, regions=("330803", "330802", "330182"))
+    full_story(bylines=0, photos=1, regions=())
+    full_story(bylines=1, photos=0, section=None, regions=("330800",))
+    for order in (2, 0, 1):  # bylines kept in their order, whatever order they were added
+        BylineFactory(article=full_story(bylines=0, photos=0), order=order)
+    stories = Article.objects.published().newest_first()
+    orm = stories.select_related("section").prefetch_related(*_listing_prefetches())
+    expected = [_as_listed(story) for story in orm]
+    assert any(len(story[2]) == 3 for story in expected)
+    assert any(len(story[3]) == 3 for story in expected)
+    with django_assert_num_queries(3):  # the stories, their bylines, their regions
+        listed = [_as_listed(story) for story in stories.for_listing()]
+    assert listed == expected
+    assert list(Article.objects.none().for_listing()) == []
+    found = list(stories.for_listing()[:2])
+    prefetch_search_results(found)
+    assert [_as_listed(story) for story in found] == expected[:2]
