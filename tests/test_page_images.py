@@ -442,3 +442,25 @@ def test_without_a_cjk_font_the_demo_has_no_page_image_and_says_so(monkeypatch):
     assert "没有中文字体" in out.getvalue()
     assert not EditionPage.objects.exists()
     assert Article.objects.filter(edition_date=demo.EDITION_DATE, page_number=1).count() == 2
+
+
+def test_a_list_reads_its_stories_page_links_as_the_orm_finds_them():
+    first = scanned_page(page_name="要闻")
+    second = scanned_page(number=2, page_name="县域")
+    on_two_pages = ArticleFactory(edition_date=DAY, page_number=1)
+    StoryArea.objects.create(page=second, article=on_two_pages, x=0, y=0, width=1, height=0.2)
+    StoryArea.objects.create(page=first, article=on_two_pages, x=0, y=0.5, width=1, height=0.2)
+    on_one = ArticleFactory(edition_date=DAY, page_number=2)
+    StoryArea.objects.create(page=second, article=on_one, x=0, y=0.5, width=1, height=0.2)
+    hidden = ArticleFactory(edition_date=DAY, page_number=1, draft=True)
+    StoryArea.objects.create(page=first, article=hidden, x=0, y=0.8, width=1, height=0.1)
+    unmarked = ArticleFactory(edition_date=DAY, page_number=1)
+    ids = [on_two_pages.pk, on_one.pk, hidden.pk, unmarked.pk]
+    found = edition_pages.public_page_urls(ids)
+    assert found == StoryArea.objects.public().page_urls(ids)
+    assert found == {
+        on_two_pages.pk: reverse("archive:edition_page", args=[DAY, 1])
+        + f"?area={on_two_pages.pk}",
+        on_one.pk: reverse("archive:edition_page", args=[DAY, 2]) + f"?area={on_one.pk}",
+    }
+    assert edition_pages.public_page_urls([]) == {}

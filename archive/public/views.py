@@ -11,7 +11,8 @@ from django.views.decorators.cache import never_cache
 
 from archive.caching import counts, fragments
 from archive.caching.pages import cached_page
-from archive.models import Article, Contributor, Credit, Photo, Region, Section, StoryArea
+from archive.models import Article, Contributor, Credit, Photo, Region, Section
+from archive.models.edition_pages import public_page_urls
 from archive.pagination import keyset_page
 from archive.public import contributors as index
 from archive.public import maps, story_extras
@@ -162,7 +163,7 @@ def _mark_matches(page, query: Query) -> None:
 def _link_page_areas(page) -> None:
     """Give each listed story marked on a page image the way there, its area marked:
     a search's reader goes from a result to the story on the printed page."""
-    urls = StoryArea.objects.public().page_urls(story.pk for story in page)
+    urls = public_page_urls([story.pk for story in page])
     for story in page:
         story.page_area_url = urls.get(story.pk, "")
 
