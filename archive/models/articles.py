@@ -170,18 +170,16 @@ class ArticleQuerySet(models.QuerySet):
         listing._iterable_class = ListingIterable
         return listing
 
-    def _with_credits_and_regions(self):
-        return self.select_related("section").prefetch_related(*_listing_prefetches())
-
     def for_reading(self):
         """A listing plus body and photos with their credits: what a story page shows."""
-        return self._with_credits_and_regions().prefetch_related(
+        return self.select_related("section").prefetch_related(
+            *_listing_prefetches(),
             Prefetch(
                 "photos",
                 queryset=Photo.objects.prefetch_related(
                     Prefetch("credits", queryset=Credit.objects.select_related("contributor"))
                 ),
-            )
+            ),
         )
 
     def matching(self, query, *, indexed: bool = True, place: Region | None = None):

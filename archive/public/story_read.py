@@ -45,12 +45,12 @@ def read(pk: int) -> Article | None:
     if not low <= pk <= high:  # no such id (and SQLite refuses such a parameter)
         return None
     with rows.hand_cursor(connection) as cursor:
-        (visible, params), (before, before_params), (after, after_params) = (
-            public_sql(alias, connection) for alias in ("a", "b", "n")
-        )
+        # One rule, at one moment, for the story and its neighbours.
+        visible, params = public_sql("a", connection)
+        before, after = (public_sql(alias, connection)[0] for alias in ("b", "n"))
         cursor.execute(
             _story_sql().format(visible=visible, visible_before=before, visible_after=after),
-            [*before_params, *after_params, *params, pk],
+            [*params, *params, *params, pk],
         )
         row = cursor.fetchone()
         if row is None:

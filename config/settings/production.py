@@ -45,7 +45,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # the pool checks each connec
 # primary (archive/ops/replica.py, docs/deploy.md "Read replica").
 if env("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = for_requests(env.db("DATABASE_REPLICA_URL"))
-    DATABASES["replica"]["OPTIONS"]["pool"] = dict(_POOL)
+    DATABASES["replica"].setdefault("OPTIONS", {})["pool"] = dict(_POOL)
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["archive.ops.routers.ReplicaRouter"]
