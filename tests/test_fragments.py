@@ -124,11 +124,18 @@ def test_a_published_story_joins_its_print_days_neighbours_at_once(client):
 
 def test_a_sections_first_public_story_puts_it_in_the_story_lists_form_at_once(client):
     ArticleFactory(regions=["330802"])
-    draft = ArticleFactory(draft=True, section=SectionFactory(name="新开的栏目"))
-    assert "新开的栏目" not in page(client, LIST)
-    assert "新开的栏目" not in page(client, LIST)  # from the fragment
+    new = SectionFactory(name="新开的栏目")
+    draft = ArticleFactory(draft=True, section=new)
+    searched = f"{LIST}?q=报道"  # a bound form: its choices, not the whole form, shared
+    for url in (LIST, searched):
+        assert "新开的栏目" not in page(client, url)
+        assert "新开的栏目" not in page(client, url)  # from the fragment
     services.stories_publish(stories=Article.objects.filter(pk=draft.pk))
     assert ">新开的栏目</option>" in page(client, LIST)
+    assert ">新开的栏目</option>" in page(client, searched)
+    chosen = page(client, f"{searched}&section={new.slug}")
+    assert f'<option value="{new.slug}" selected>新开的栏目</option>' in chosen
+    assert '?q=%E6%8A%A5%E9%81%93"' in chosen  # the active filter's removal link
 
 
 def queries(client, url) -> int:

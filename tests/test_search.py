@@ -815,6 +815,40 @@ def test_every_substring_of_a_text_has_its_query_tokens_in_the_texts_index():
                 assert token in tokens, (query, token)
 
 
+def test_the_index_alone_decides_a_query_of_one_or_two_letters():
+    # The converse, for ``Query.exact``: a text whose index holds the tokens of a term of
+    # one or two letters contains it, so such matches are shown without reading a document.
+    lines = sample_lines()
+    document, _ = documents.compose(title=["柯城区，AI 5G"], rest=lines)
+    tokens = document_tokens(document)
+    letters = sorted({c for c in document if c.strip()})
+    candidates = {*letters, *(document[i : i + 2] for i in range(len(document) - 1))}
+    rng = random.Random(3)
+    candidates |= {rng.choice(letters) + rng.choice(letters) for _ in range(3000)}
+    exact = [q for q in map(Query.parse, candidates) if q and q.exact]
+    assert len(exact) > 2000 and not Query.parse("高标准").exact and not Query.parse("柯，城").exact
+    for query in exact:
+        held = all(
+            any(t.startswith(token) for t in tokens) if prefix else token in tokens
+            for token, prefix in tsquery_tokens(query)
+        )
+        assert held == all(term in document for term in query.terms), query
+
+
+@pytest.mark.parametrize("order", ["newest", "relevance"])
+def test_a_query_the_index_decides_lists_and_counts_only_stories_containing_it(client, order):
+    story("柯城新闻", body="柯城区召开大会。", published_at=days_ago(1))
+    story("分开的两字", body="记者从柯，城两地发回报道。", published_at=days_ago(2))
+    story("一行之末", body="说到老柯\n\n城里另起一段。", published_at=days_ago(3))
+    story("正文里有", body="走进柯城生态工业园。", published_at=days_ago(4))
+    ArticleFactory(headline="柯城草稿", status=Article.Status.DRAFT)
+    page = search_page(client, q="柯城", order=order)
+    assert set(headlines_in(page)) == {"柯城新闻", "正文里有"}
+    assert "共 2 篇" in page
+    page = search_page(client, q="柯 城", order=order)  # two words: each anywhere
+    assert set(headlines_in(page)) == {"柯城新闻", "分开的两字", "一行之末", "正文里有"}
+
+
 def test_every_substring_of_a_story_finds_it(client):
     # The same property through the database, index included on PostgreSQL.
     lines = sample_lines()

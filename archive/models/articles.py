@@ -194,6 +194,10 @@ class ArticleQuerySet(models.QuerySet):
         """
         if not query:
             return self
+        if indexed and query.exact and connections[self.db].vendor == "postgresql":
+            # The index decides alone (``Query.exact``): no document is read, where a
+            # check reads and decompresses one per story the index offers.
+            return self.offered(query, place=place)
         queryset = self
         if _SEARCH_AT.format(0) not in self.query.annotations:
             queryset = self._containing("search_document__document", query, _SEARCH_AT)
@@ -236,13 +240,17 @@ class ArticleQuerySet(models.QuerySet):
         a million)."""
         if not query:
             return self
+        if indexed and query.exact and connections[self.db].vendor == "postgresql":
+            return self.offered(query, title=True, place=place)  # as ``matching``
         title = Left("search_document__document", F("search_document__title_length"))
         queryset = self._containing(title, query, _TITLE_AT)
         return queryset.offered(query, title=True, place=place) if indexed else queryset
 
     def beyond_title(self, query, *, indexed: bool = True, place: Region | None = None):
         """Matching stories with some term only outside the title part (the second tier)."""
-        queryset = self.matching(query, indexed=indexed, place=place)
+        queryset = self.matching(query, indexed=False)  # the terms' positions, always
+        if indexed:
+            queryset = queryset.offered(query, place=place)
         title_length = F("search_document__title_length")
         names = [_SEARCH_AT.format(i) for i in range(len(query.terms))]
         return queryset.filter(

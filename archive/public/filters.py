@@ -8,9 +8,12 @@ from django.db import models
 from django.forms.utils import flatatt
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django_filters.fields import ModelChoiceField
 
+from archive.caching import fragments
 from archive.models import Article, Contributor, Region, Section
 from archive.search.terms import MAX_TERMS, Query
 from archive.text.folding import fold
@@ -209,13 +212,41 @@ class PlainSelect(forms.Select):
         )
 
 
+def _public_sections() -> list[tuple[str, str]]:
+    return list(Section.objects.public().values_list("slug", "name"))
+
+
+class PublicSectionChoices(BaseChoiceIterator):
+    """The public sections as (slug, name), read once per public change (a fragment):
+    Django's iterator asks the database and builds fifty sections on every page that
+    shows the form bound, every search among them."""
+
+    def __init__(self, field):
+        self.field = field
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from fragments.cached("section-choices", _public_sections)
+
+
+class SectionField(ModelChoiceField):
+    """A section by slug, checked against the database; its choices from the fragment."""
+
+    iterator = PublicSectionChoices
+
+
+class SectionFilter(django_filters.ModelChoiceFilter):
+    field_class = SectionField
+
+
 class StoryFilter(django_filters.FilterSet):
     region = RegionFilter(
         label="地区",
         max_length=50,
         widget=SuggestedInput(reverse_lazy("api:region-suggest"), {"placeholder": "如 柯城区"}),
     )
-    section = django_filters.ModelChoiceFilter(
+    section = SectionFilter(
         label="栏目",
         # Asked per request: only sections with a public story are named publicly.
         queryset=lambda request: Section.objects.public(),

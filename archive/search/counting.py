@@ -103,7 +103,9 @@ def capped_count(stories, query, *, place=None, keys=None) -> int:
             found, walked = found + more, walked + further
             if found > CAP or size < further:
                 return min(found, over)
-    rest = matches.exclude(pk__in=newest[:walked])
+    # Where the index decides alone (``Query.exact``), what it offers is checked against
+    # the list's filters only, not read.
+    rest = (stories if query.exact else matches).exclude(pk__in=newest[:walked])
     tsquery = query.tsquery(place=place and place.pk)
     return found + _offered(tsquery, rest, over - found, using=stories.db)
 

@@ -21,6 +21,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db import connections
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -80,6 +81,7 @@ class SearchTier:
     offer: Callable  # queryset -> the stories the index offers (a superset of narrow's)
     keys: object = None
     walk_cost: float = WALK_COST  # a story checked on the walk, in matches sorted
+    exact: bool = False  # the index's matches need no check (``Query.exact``)
 
     def _edge(self, base, position, descending: bool, size: int):
         """The sort key of the ``size``-th story after ``position``: an index-only range."""
@@ -116,6 +118,8 @@ class SearchTier:
         rows = self._offered(base, position, descending, limit)
         if len(rows) == limit:
             return rows
+        if self.exact:
+            return rows  # every match the index holds, none false
         # Fewer than a page among the newest offered: the index has few matches (or
         # the newest were false ones, rarely), and reading every match costs little.
         return list(ordered(self.narrow(base, True), position, descending=descending)[:limit])
@@ -126,9 +130,12 @@ class SearchTier:
         Checking a match's text reads its document, the largest row of a story; the
         index's matches are nearly always true ones, so when they are many, only the
         newest few are checked: a county's name offers its thousands of stories (the
-        region names are in the title part), of which a page needs twenty.
+        region names are in the title part), of which a page needs twenty. Where the
+        index decides alone (``exact``), its newest matches are the page.
         """
         newest = ordered(self.offer(base), position, descending=descending)
+        if self.exact:
+            return list(newest[:limit])
         checked = self.narrow(base, False).filter(pk__in=newest.values("sort_id")[:OFFERED])
         return list(ordered(checked, position, descending=descending)[:limit])
 
@@ -138,6 +145,7 @@ def tiers(base, query, *, relevance: bool, place=None) -> list[SearchTier]:
     the title part first, then the rest; each newest first. ``place`` is the region
     ``base`` is limited to, if any: the index lookups are narrowed to it too."""
     keys = region_keys(place) if place is not None else None
+    exact = query.exact and connections[base.db].vendor == "postgresql"
 
     def offer(qs, title=False):
         return qs.offered(query, title=title, place=place)
@@ -149,6 +157,7 @@ def tiers(base, query, *, relevance: bool, place=None) -> list[SearchTier]:
                 lambda qs, indexed: qs.matching(query, indexed=indexed, place=place),
                 offer,
                 keys,
+                exact=exact,
             )
         ]
     return [
@@ -158,6 +167,7 @@ def tiers(base, query, *, relevance: bool, place=None) -> list[SearchTier]:
             lambda qs: offer(qs, title=True),
             keys,
             TITLE_WALK_COST,
+            exact,
         ),
         SearchTier(
             base,

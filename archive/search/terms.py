@@ -102,6 +102,14 @@ class Query:
     def __bool__(self) -> bool:
         return bool(self.terms)
 
+    @property
+    def exact(self) -> bool:
+        """Whether the index alone decides: every term one or two letters or digits,
+        whose token (the bigram itself, or a prefix of the tokens a character starts)
+        a text holds exactly when it contains the term. Longer terms' bigrams may lie
+        apart in a text, and only a substring check tells."""
+        return all(len(term) <= 2 and runs(term) == [term] for term in self.terms)
+
     def __str__(self) -> str:
         return " ".join(f'"{term}"' if " " in term else term for term in self.terms)
 
