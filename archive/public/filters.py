@@ -5,7 +5,6 @@ import datetime
 import django_filters
 from django import forms
 from django.db import models
-from django.forms.utils import flatatt
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
@@ -64,7 +63,38 @@ class NamedField(forms.CharField):
         raise forms.ValidationError(f"{self.prompt}{listed}{more}。", code="ambiguous")
 
 
-class SuggestedInput(forms.TextInput):
+def _attributes(attrs: dict) -> str:
+    """``attrs`` as Django's widget template writes them, in their order (``flatatt``
+    sorts them): a true one by its name alone, a false one left out."""
+    return mark_safe(
+        "".join(
+            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+            for name, value in attrs.items()
+            if value is not False and value is not None
+        )
+    )
+
+
+class PlainInput:
+    """An ``<input>`` built in Python, as Django's template writes it: the template costs
+    about half a millisecond a field on every page whose form is bound (every search)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
+        attrs = _attributes(widget["attrs"])
+        return format_html('<input type="{}" name="{}"{}{}>', widget["type"], name, shown, attrs)
+
+
+class PlainTextInput(PlainInput, forms.TextInput):
+    pass
+
+
+class PlainDateInput(PlainInput, forms.DateInput):
+    pass
+
+
+class SuggestedInput(PlainTextInput):
     """A text box whose suggestions the page fills as the reader types
     (``static/js/suggest.js``, from ``suggest_url``)."""
 
@@ -208,7 +238,7 @@ class PlainSelect(forms.Select):
             ),
         )
         return format_html(
-            '<select name="{}"{}>{}</select>', name, flatatt(widget["attrs"]), options
+            '<select name="{}"{}>{}</select>', name, _attributes(widget["attrs"]), options
         )
 
 
@@ -254,8 +284,8 @@ class StoryFilter(django_filters.FilterSet):
         empty_label="全部栏目",
         widget=PlainSelect,
     )
-    author = ContributorFilter(label="作者", max_length=120)
-    q = SearchFilter(label="关键词", max_length=MAX_QUERY_LENGTH)
+    author = ContributorFilter(label="作者", max_length=120, widget=PlainTextInput)
+    q = SearchFilter(label="关键词", max_length=MAX_QUERY_LENGTH, widget=PlainTextInput)
     order = django_filters.ChoiceFilter(
         label="排序",
         choices=[("newest", "最新在前"), ("oldest", "最早在前"), ("relevance", "相关度")],
@@ -266,12 +296,12 @@ class StoryFilter(django_filters.FilterSet):
     date_after = django_filters.DateFilter(
         label="起始日期",
         method="filter_date_after",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=PlainDateInput(attrs={"type": "date"}),
     )
     date_before = django_filters.DateFilter(
         label="截止日期",
         method="filter_date_before",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=PlainDateInput(attrs={"type": "date"}),
     )
 
     class Meta:
