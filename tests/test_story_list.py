@@ -203,6 +203,36 @@ def test_the_header_search_box_keeps_the_search_on_its_results(client):
     assert 'value="' not in re.search(r'<input id="site-q"[^>]*>', listed(client)).group()
 
 
+def test_the_filter_form_keeps_what_the_reader_entered_with_its_errors(client):
+    section = ArticleFactory(headline="柯城：光电产业园开园").section
+    page = listed(
+        client,
+        q='光电 "<b>',
+        region="柯城",
+        author="无此人",
+        section=section.slug,
+        date_after="2020-01-02",
+        date_before="2020-01-01",
+        order="relevance",
+    )
+    form = re.search(r'<form class="filters".*?</form>', page, re.S).group()
+    inputs = {
+        attrs["name"]: attrs
+        for tag in re.findall(r"<input [^>]*>", form)
+        for attrs in [dict(re.findall(r'([\w-]+)="([^"]*)"', tag))]
+    }
+    assert inputs["q"]["value"] == "光电 &quot;&lt;b&gt;" and inputs["q"]["maxlength"] == "100"
+    assert inputs["region"]["value"] == "柯城" and inputs["region"]["list"] == "region-suggestions"
+    assert inputs["author"]["value"] == "无此人" and inputs["author"]["aria-invalid"] == "true"
+    assert inputs["date_after"] == {"type": "date", "name": "date_after", "value": "2020-01-02",
+                                    "id": "id_date_after"}  # fmt: skip
+    assert inputs["date_before"]["value"] == "2020-01-01"
+    assert inputs["date_before"]["aria-describedby"] == "id_date_before_error"
+    assert f'<option value="{section.slug}" selected>' in form
+    assert '<option value="relevance" selected>相关度</option>' in form
+    assert "没有找到这位作者" in form and "截止日期不能早于起始日期" in form
+
+
 def _as_listed(story) -> tuple:
     return (
         story.pk,
