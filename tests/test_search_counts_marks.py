@@ -124,17 +124,42 @@ def test_walks_and_the_index_together_count_each_match_once(monkeypatch, cap, wi
     walk and index in every split: exact up to the cap, the cap and one beyond it."""
     for name, value in {"CAP": cap, "WINDOW": window, "MAX_WALK": walk, "WALK_COST": 0}.items():
         monkeypatch.setattr(counting, name, value)
-    pattern = "MMNMDNMMNNMSMNWMM"  # newest first: Match, No match, Draft, Scheduled, Withdrawn
-    for age, kind in enumerate(pattern):
+    true = mixed_stories()
+    query = Query.parse("光电")
+    assert counting.capped_count(Article.objects.published(), query) == min(true, cap + 1)
+
+
+PATTERN = "MMNMDNMMNNMSMNWMM"  # newest first: Match, No match, Draft, Scheduled, Withdrawn
+
+
+def mixed_stories() -> int:
+    """Stories as ``PATTERN`` says, newest first; how many public ones match 光电."""
+    for age, kind in enumerate(PATTERN):
         fields = {
             "D": {"status": Article.Status.DRAFT, "published_at": None},
             "S": {"published_at": timezone.now() + datetime.timedelta(days=1)},
             "W": {"status": Article.Status.WITHDRAWN},
         }.get(kind, {"published_at": timezone.now() - datetime.timedelta(hours=age + 1)})
         story("光电新闻" if kind != "N" else "别的新闻", **fields)
-    true = pattern.count("M")
+    return PATTERN.count("M")
+
+
+@pytest.mark.parametrize("cap", [2, 5, 20])
+@pytest.mark.parametrize("walk", [0, 2, 10_000])
+@pytest.mark.parametrize("seen", [1, 3, 6, 11, None])
+def test_a_count_from_what_a_page_found_among_the_newest_counts_each_match_once(
+    monkeypatch, cap, walk, seen
+):
+    """A page's walk of the newest ``seen`` stories of the list (None: all) found some
+    matches; the count starts from them (``newest``) and counts the rest once."""
+    for name, value in {"CAP": cap, "MAX_WALK": walk, "WALK_COST": 0}.items():
+        monkeypatch.setattr(counting, name, value)
+    true = mixed_stories()
+    public = [kind for kind in PATTERN if kind in "MN"]
+    found = public[:seen].count("M")
     query = Query.parse("光电")
-    assert counting.capped_count(Article.objects.published(), query) == min(true, cap + 1)
+    stories = Article.objects.published()
+    assert counting.capped_count(stories, query, newest=(seen, found)) == min(true, cap + 1)
 
 
 def test_a_search_with_no_match_counts_none(client):

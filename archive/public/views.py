@@ -108,7 +108,7 @@ def story_list(request):
             "filters": _filter_form(filterset, active_filters, version),
             "filter": filterset,
             "page": page,
-            "result_count": _result_count(data, version) if valid else "约 0 篇",
+            "result_count": _result_count(data, version, page) if valid else "约 0 篇",
             "active_filters": active_filters,
             "page_query": _query_without(request.GET),
         },
@@ -168,7 +168,7 @@ def _link_page_areas(page) -> None:
         story.page_area_url = urls.get(story.pk, "")
 
 
-def _result_count(data, version) -> str | None:
+def _result_count(data, version, page) -> str | None:
     """The count above the list where a cached one exists: the whole archive's or one
     region's ("约 N 篇"), a search of either, counted story by story up to
     ``counting.CAP`` ("共 N 篇", then "200 篇以上"); else None (other filters)."""
@@ -178,7 +178,9 @@ def _result_count(data, version) -> str | None:
     if applied == {"region"}:
         return f"约 {counts.region_story_counts(version=version()).get(data['region'].pk, 0)} 篇"
     if "q" in applied and applied <= {"q", "region"}:
-        found = counting.public_match_count(data["q"], region=data.get("region"))
+        found = counting.public_match_count(
+            data["q"], region=data.get("region"), newest=page.newest_matches
+        )
         return f"{counting.CAP} 篇以上" if found > counting.CAP else f"共 {found} 篇"
     return None
 

@@ -73,31 +73,35 @@ def _offered(tsquery: str, matches, limit: int, *, using: str) -> int:
         return cursor.fetchone()[0]
 
 
-def capped_count(stories, query, *, place=None, keys=None) -> int:
+def capped_count(stories, query, *, place=None, keys=None, newest=None) -> int:
     """How many of ``stories`` match ``query``, exact up to ``CAP``; ``CAP + 1`` means more.
 
     ``place``, the region ``stories`` is limited to, narrows the index's offer to it
     (see ``ArticleQuerySet.matching``); ``keys`` holds the sort keys of at least every
     story of ``stories`` (``listing.region_keys``), read instead of the list itself to
-    find its newest stories.
+    find its newest stories; ``newest``, what a page's walk of the same list found
+    (``listing.SearchTier.newest``), is taken as the window's tally.
     """
     over = CAP + 1
     matches = stories.matching(query, indexed=False)
     if connections[stories.db].vendor != "postgresql":
         return matches.order_by().values("pk")[:over].count()  # the walk, without an index
+    walked, found = newest if newest is not None else (WINDOW, None)
+    if walked is None or (found or 0) > CAP:  # the page's walk checked the list, or enough
+        return min(found, over)
     newest = ordered(keys if keys is not None else stories, None, descending=True)
     newest = newest.values("sort_id")
-    size, found = _tally(newest[:WINDOW], matches, using=stories.db)
-    walked = WINDOW
-    if found > CAP or size < WINDOW:
-        return min(found, over)
+    if found is None:
+        size, found = _tally(newest[:WINDOW], matches, using=stories.db)
+        if found > CAP or size < WINDOW:
+            return min(found, over)
     if found:
         # Walk on where the window says the cap is near, and nearer than the index's
         # matches are many (its cost is theirs: a bitmap of every match).
-        further = math.ceil((over - found) * WINDOW / found * 1.2)
+        further = math.ceil((over - found) * walked / found * 1.2)
         # The archive's size, as the page's own walk estimates it: a region's count
         # costs seconds to make at a million stories, and the walk is bounded anyway.
-        expected_matches = found / WINDOW * counts.published_total()
+        expected_matches = found / walked * counts.published_total()
         if further <= MAX_WALK and further * WALK_COST < expected_matches:
             size, more = _tally(newest[walked : walked + further], matches, using=stories.db)
             found, walked = found + more, walked + further
@@ -110,17 +114,22 @@ def capped_count(stories, query, *, place=None, keys=None) -> int:
     return found + _offered(tsquery, rest, over - found, using=stories.db)
 
 
-def public_match_count(query, *, region=None) -> int:
+def public_match_count(query, *, region=None, newest=None) -> int:
     """The public stories matching ``query`` (within ``region``), as ``capped_count``
-    counts them, cached as the lists' other counts are (``archive.caching.counts``)."""
+    counts them (``newest``: what a page of that list, newest first, found), cached as
+    the lists' other counts are (``archive.caching.counts``)."""
     digest = hashlib.sha256("\n".join(query.terms).encode()).hexdigest()[:32]
 
     def compute() -> int:
         stories = Article.objects.published()
         if region is None:
-            return capped_count(stories, query)
+            return capped_count(stories, query, newest=newest)
         return capped_count(
-            stories.in_region(region), query, place=region, keys=listing.region_keys(region)
+            stories.in_region(region),
+            query,
+            place=region,
+            keys=listing.region_keys(region),
+            newest=newest,
         )
 
     return counts.cached(f"search:{region.pk if region else ''}:{digest}", compute)

@@ -82,6 +82,10 @@ class SearchTier:
     keys: object = None
     walk_cost: float = WALK_COST  # a story checked on the walk, in matches sorted
     exact: bool = False  # the index's matches need no check (``Query.exact``)
+    # What the first page's walk learnt, newest first: (n, k), the list's newest n stories
+    # (by their keys; n None: all of them) hold exactly k matches. The count starts there
+    # (``counting.capped_count``) instead of checking those stories again.
+    newest: tuple[int | None, int] | None = None
 
     def _edge(self, base, position, descending: bool, size: int):
         """The sort key of the ``size``-th story after ``position``: an index-only range."""
@@ -97,8 +101,11 @@ class SearchTier:
 
     def rows(self, position: Cursor | None, *, descending: bool, limit: int) -> list:
         base = sortable(self.base)
+        first = position is None and descending
         edge = self._edge(base, position, descending, WINDOW)
         rows = self._walk(base, position, edge, descending, limit)
+        if len(rows) < limit and first:
+            self.newest = (WINDOW if edge is not None else None, len(rows))
         if len(rows) == limit or edge is None:  # a full page, or the window held the rest
             return rows
         # The window says how common the term is here. Walk on if the rest of the page
@@ -109,6 +116,8 @@ class SearchTier:
             if further <= MAX_WALK and further * self.walk_cost < expected_matches:
                 end = self._edge(base, position, descending, WINDOW + further)
                 rows += self._walk(base, Cursor(True, *edge), end, descending, limit - len(rows))
+                if len(rows) < limit and first:
+                    self.newest = (WINDOW + further if end is not None else None, len(rows))
                 if len(rows) == limit or end is None:
                     return rows
         # The index's matches sorted by their keys first (from an index, not the table)
