@@ -143,10 +143,13 @@ class SearchTier:
         index decides alone (``exact``), its newest matches are the page.
         """
         newest = ordered(self.offer(base), position, descending=descending)
+        # The matches' ids in order first, from their keys alone (the story rows of every
+        # match, read to sort them, cost 170 ms for 柯's 10,000 at a million).
         if self.exact:
-            return list(newest[:limit])
-        checked = self.narrow(base, False).filter(pk__in=newest.values("sort_id")[:OFFERED])
-        return list(ordered(checked, position, descending=descending)[:limit])
+            chosen = base.filter(pk__in=newest.values("sort_id")[:limit])
+        else:
+            chosen = self.narrow(base, False).filter(pk__in=newest.values("sort_id")[:OFFERED])
+        return list(ordered(chosen, position, descending=descending)[:limit])
 
 
 def tiers(base, query, *, relevance: bool, place=None) -> list[SearchTier]:
