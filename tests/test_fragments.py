@@ -176,3 +176,13 @@ def test_a_value_made_while_making_another_takes_no_second_lock(settings):
     worker.start()
     worker.join(timeout=5)
     assert made == ["inner+outer"]
+
+
+def test_a_filtered_list_reads_the_counts_version_once_for_its_count_and_its_form(client):
+    # The region's count and the form's section choices are both kept under the counts'
+    # version: the page reads it once, with its caches cold as after any public change.
+    ArticleFactory(regions=["330802"])
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(f"{LIST}?region=kecheng").status_code == 200
+    versions = [q["sql"] for q in captured if "archive_contentversion" in q["sql"]]
+    assert len(versions) == 1, versions

@@ -257,13 +257,17 @@ class PublicSectionChoices(BaseChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        yield from fragments.cached("section-choices", _public_sections)
+        version = self.field.version() if self.field.version else None
+        yield from fragments.cached("section-choices", _public_sections, version=version)
 
 
 class SectionField(ModelChoiceField):
-    """A section by slug, checked against the database; its choices from the fragment."""
+    """A section by slug, checked against the database; its choices from the fragment.
+    ``version``: where the page has read the counts' version, a callable giving it
+    (``counts.version``, read once a request), so the choices do not read it again."""
 
     iterator = PublicSectionChoices
+    version = None
 
 
 class SectionFilter(django_filters.ModelChoiceFilter):

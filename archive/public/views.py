@@ -100,6 +100,7 @@ def story_list(request):
     _link_page_areas(page)
     _offer_choices(filterset, request.GET)
     version = functools.cache(counts.version)  # read once, where it is needed
+    filterset.form.fields["section"].version = version
     active_filters = _active_filters(filterset)
     return render(
         request,
