@@ -74,13 +74,16 @@ def next_scheduled_time(*, version: int | None = None) -> float | None:
     return at
 
 
-def cached(key: str, compute, *, version: int | None = None):
+def cached(key: str, compute, *, version=None):
     """``compute()``, cached as counts are, under ``key``; ``version``: the counts'
-    version, where the caller has read it already (``version()``)."""
+    version, where the caller has read it already (``version()``), or a callable giving
+    it, asked only if counts are cached at all."""
     if not settings.ARCHIVE_COUNT_CACHE_SECONDS:
         return compute()
     if version is None:
         version = _current_version()
+    elif callable(version):
+        version = version()
     return remaking.cached(
         f"archive:count:{version}:{key}",
         compute,

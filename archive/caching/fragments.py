@@ -13,7 +13,8 @@ time, nor a count from before a publish; a draft saved leaves them be.
 from archive.caching import counts
 
 
-def cached(name: str, compute, *, version: int | None = None):
+def cached(name: str, compute, *, version=None):
     """``compute()``, shared by every page that shows it until what is public changes;
-    ``version``: the counts' version where the page has read it (``counts.version()``)."""
+    ``version``: the counts' version where the page has read it (``counts.version()``),
+    or a callable giving it (``counts.cached``)."""
     return counts.cached(f"fragment:{name}", compute, version=version)

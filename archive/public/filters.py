@@ -257,8 +257,7 @@ class PublicSectionChoices(BaseChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        version = self.field.version() if self.field.version else None
-        yield from fragments.cached("section-choices", _public_sections, version=version)
+        yield from fragments.cached("section-choices", _public_sections, version=self.field.version)
 
 
 class SectionField(ModelChoiceField):
