@@ -194,9 +194,9 @@ class ArticleQuerySet(models.QuerySet):
         """
         if not query:
             return self
-        if indexed and query.exact and connections[self.db].vendor == "postgresql":
-            # The index decides alone (``Query.exact``): no document is read, where a
-            # check reads and decompresses one per story the index offers.
+        if indexed and self.index_decides(query):
+            # No document is read, where a check reads and decompresses one per story
+            # the index offers.
             return self.offered(query, place=place)
         queryset = self
         if _SEARCH_AT.format(0) not in self.query.annotations:
@@ -210,6 +210,11 @@ class ArticleQuerySet(models.QuerySet):
             names.format(i): StrIndex(text, Value(term)) for i, term in enumerate(query.terms)
         }
         return self.alias(**positions).filter(**{f"{n}__gt": 0 for n in positions})
+
+    def index_decides(self, query) -> bool:
+        """Whether the stories the index offers for ``query`` all match it, with no
+        substring check (``Query.exact``, and the index is PostgreSQL's)."""
+        return query.exact and connections[self.db].vendor == "postgresql"
 
     def offered(self, query, *, title: bool = False, place: Region | None = None):
         """Stories the bigram index offers for ``query`` (on PostgreSQL; elsewhere all):
@@ -240,7 +245,7 @@ class ArticleQuerySet(models.QuerySet):
         a million)."""
         if not query:
             return self
-        if indexed and query.exact and connections[self.db].vendor == "postgresql":
+        if indexed and self.index_decides(query):
             return self.offered(query, title=True, place=place)  # as ``matching``
         title = Left("search_document__document", F("search_document__title_length"))
         queryset = self._containing(title, query, _TITLE_AT)

@@ -21,7 +21,6 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import connections
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -157,7 +156,7 @@ def tiers(base, query, *, relevance: bool, place=None) -> list[SearchTier]:
     the title part first, then the rest; each newest first. ``place`` is the region
     ``base`` is limited to, if any: the index lookups are narrowed to it too."""
     keys = region_keys(place) if place is not None else None
-    exact = query.exact and connections[base.db].vendor == "postgresql"
+    exact = base.index_decides(query)
 
     def offer(qs, title=False):
         return qs.offered(query, title=title, place=place)
