@@ -19,6 +19,7 @@ from tests.factories import (
     ContributorFactory,
     PhotoCreditFactory,
     PhotoFactory,
+    one_aftermath,
 )
 from tests.helpers import CHANGELIST, page
 
@@ -78,10 +79,11 @@ def zheng():
 @pytest.fixture
 def desk(zheng):
     """郑晨's two stories (neither names her in its title), a photographer's and another."""
-    byline(story("衢州：山区共富新路径", days_ago=3), zheng)
-    byline(story("柯城：新赛道上的年轻人", days_ago=1), zheng)
-    photo_credit(story("常山：胡柚花开", days_ago=2), ContributorFactory(name="许军"))
-    byline(story("龙港：第一座无人码头", days_ago=4), ContributorFactory(name="王芳"))
+    with one_aftermath():
+        byline(story("衢州：山区共富新路径", days_ago=3), zheng)
+        byline(story("柯城：新赛道上的年轻人", days_ago=1), zheng)
+        photo_credit(story("常山：胡柚花开", days_ago=2), ContributorFactory(name="许军"))
+        byline(story("龙港：第一座无人码头", days_ago=4), ContributorFactory(name="王芳"))
 
 
 # --- search -------------------------------------------------------------------------------
@@ -240,11 +242,12 @@ def queries_for(client, params) -> int:
 
 
 def credit_stories(contributor, n, start=0):
-    for i in range(start, start + n):
-        if i % 2:
-            photo_credit(story(f"第{i}篇：山乡巨变", days_ago=i), contributor)
-        else:
-            byline(story(f"第{i}篇：山乡巨变", days_ago=i), contributor)
+    with one_aftermath():
+        for i in range(start, start + n):
+            if i % 2:
+                photo_credit(story(f"第{i}篇：山乡巨变", days_ago=i), contributor)
+            else:
+                byline(story(f"第{i}篇：山乡巨变", days_ago=i), contributor)
 
 
 @pytest.mark.parametrize(

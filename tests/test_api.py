@@ -23,6 +23,7 @@ from tests.factories import (
     BylineFactory,
     PhotoCreditFactory,
     full_story,
+    one_aftermath,
 )
 from tests.helpers import HIDDEN
 
@@ -171,13 +172,20 @@ def archive_stories():
         ("龙港：共富工坊进社区", "工坊带动就业。", "330383", villages, zhang, days_ago(40)),
         ("柯城光电小镇的第二年", "小镇新貌。", "330802", villages, li, days_ago(400)),
     ]
-    for headline, body, code, section, author, published_at in rows:
-        story = ArticleFactory(
-            headline=headline, body=body, regions=[code], section=section, published_at=published_at
-        )
-        BylineFactory(article=story, contributor=author)
-    for state in HIDDEN.values():
-        ArticleFactory(headline="尚未公开的光电报道", body="光电。", regions=["330802"], **state)
+    with one_aftermath():
+        for headline, body, code, section, author, published_at in rows:
+            story = ArticleFactory(
+                headline=headline,
+                body=body,
+                regions=[code],
+                section=section,
+                published_at=published_at,
+            )
+            BylineFactory(article=story, contributor=author)
+        for state in HIDDEN.values():
+            ArticleFactory(
+                headline="尚未公开的光电报道", body="光电。", regions=["330802"], **state
+            )
 
 
 def site_list_ids(client, params) -> list[int]:
@@ -285,15 +293,16 @@ def walk(client, params, direction="next") -> list[list[int]]:
 def test_cursor_walks_every_story_exactly_once_and_back(client, settings, params):
     settings.ARCHIVE_PAGE_SIZE = 4
     moment = days_ago(1)
-    for i in range(23):
-        # Groups of three share a publication time: the cursor must break ties by id.
-        ArticleFactory(
-            headline=f"报道{i}" if i % 2 else f"衢州第{i}篇",
-            body="今日报道。",
-            regions=["330802" if i % 3 else "330182"],
-            published_at=moment - datetime.timedelta(hours=i // 3),
-        )
-    ArticleFactory(headline="草稿报道", body="今日报道。", regions=["330802"], draft=True)
+    with one_aftermath():
+        for i in range(23):
+            # Groups of three share a publication time: the cursor must break ties by id.
+            ArticleFactory(
+                headline=f"报道{i}" if i % 2 else f"衢州第{i}篇",
+                body="今日报道。",
+                regions=["330802" if i % 3 else "330182"],
+                published_at=moment - datetime.timedelta(hours=i // 3),
+            )
+        ArticleFactory(headline="草稿报道", body="今日报道。", regions=["330802"], draft=True)
     pages = walk(client, params)
     ids = [pk for page in pages for pk in page]
     assert len(ids) == len(set(ids))
@@ -337,9 +346,10 @@ def queries(client, url, params=None) -> int:
 def add_full_stories(n):
     """Stories that every list below shows, with bylines, regions and credited photos."""
     author, section = Contributor.objects.get(slug="api-author"), Section.objects.get(slug="jingji")
-    for _ in range(n):
-        story = full_story(regions=["330802", "330803"], bylines=2, photos=2, section=section)
-        BylineFactory(article=story, contributor=author)
+    with one_aftermath():
+        for _ in range(n):
+            story = full_story(regions=["330802", "330803"], bylines=2, photos=2, section=section)
+            BylineFactory(article=story, contributor=author)
 
 
 @pytest.mark.parametrize(

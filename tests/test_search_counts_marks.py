@@ -20,7 +20,7 @@ from archive.models import Article
 from archive.search import counting, highlight
 from archive.search import listing as search_listing
 from archive.search.terms import Query
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, one_aftermath
 
 LIST = reverse("archive:story_list")
 pytestmark = pytest.mark.django_db
@@ -134,6 +134,12 @@ PATTERN = "MMNMDNMMNNMSMNWMM"  # newest first: Match, No match, Draft, Scheduled
 
 def mixed_stories() -> int:
     """Stories as ``PATTERN`` says, newest first; how many public ones match 光电."""
+    with one_aftermath():
+        _mixed_stories()
+    return PATTERN.count("M")
+
+
+def _mixed_stories() -> None:
     for age, kind in enumerate(PATTERN):
         fields = {
             "D": {"status": Article.Status.DRAFT, "published_at": None},
@@ -141,7 +147,6 @@ def mixed_stories() -> int:
             "W": {"status": Article.Status.WITHDRAWN},
         }.get(kind, {"published_at": timezone.now() - datetime.timedelta(hours=age + 1)})
         story("光电新闻" if kind != "N" else "别的新闻", **fields)
-    return PATTERN.count("M")
 
 
 @pytest.mark.parametrize("cap", [2, 5, 20])

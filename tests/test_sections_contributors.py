@@ -191,10 +191,11 @@ def people():
     """Contributors with public stories under several letters; 曾 reads zeng as a surname."""
     section = SectionFactory(name="县域观察")
     made = {}
-    for name in ("张三", "郑晨", "曾明", "赵四", "艾米", "周刚"):
-        made[name] = byline(name, story(section))
-    made["衢州日报社"] = byline("衢州日报社", story(section), kind="organisation")
-    made["3D打印社"] = byline("3D打印社", story(section), kind="organisation")
+    with one_aftermath():
+        for name in ("张三", "郑晨", "曾明", "赵四", "艾米", "周刚"):
+            made[name] = byline(name, story(section))
+        made["衢州日报社"] = byline("衢州日报社", story(section), kind="organisation")
+        made["3D打印社"] = byline("3D打印社", story(section), kind="organisation")
     return made
 
 

@@ -17,6 +17,7 @@ from tests.factories import (
     PhotoCreditFactory,
     SectionFactory,
     full_story,
+    one_aftermath,
 )
 from tests.helpers import HIDDEN
 
@@ -26,8 +27,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(params=list(HIDDEN), ids=list(HIDDEN))
 def hidden_story(request):
     author = ContributorFactory(name="隐藏稿作者")
-    article = full_story(headline="尚未公开的柯城报道", **HIDDEN[request.param])
-    BylineFactory(article=article, contributor=author)
+    with one_aftermath():
+        article = full_story(headline="尚未公开的柯城报道", **HIDDEN[request.param])
+        BylineFactory(article=article, contributor=author)
     return article
 
 

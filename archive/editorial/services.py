@@ -30,7 +30,7 @@ from archive.models import (
     Section,
 )
 from archive.models.articles import FIRST_PAGE, LAST_PAGE, credit_line
-from archive.models.regions import home_province_code
+from archive.models.regions import FIRST_LIST, home_province_code
 from archive.text import body as body_text
 
 
@@ -428,9 +428,12 @@ def gazetteer(on: datetime.date | None = None) -> Gazetteer:
     """
     year = (on or timezone.localdate()).year
     home = home_province_code()[:2]
+    # Rows as tuples, not models: 17,000 of them for every page imported.
     regions = {
-        r.pk: r
-        for r in Region.objects.only("code", "name", "short_name", "first_year", "last_year")
+        pk: row
+        for pk, *row in Region.objects.values_list(
+            "pk", "code", "name", "short_name", "first_year", "last_year"
+        )
     }
     names: dict[int, list[tuple[str, str, int, int | None]]] = {}
     for region_id, *row in RegionName.objects.order_by("first_year").values_list(
@@ -442,12 +445,13 @@ def gazetteer(on: datetime.date | None = None) -> Gazetteer:
     def in_use(first: int, last: int | None) -> bool:
         return first <= year and (last is None or year <= last)
 
+    listed = max(year, FIRST_LIST)  # as ``Region.valid_in_year``
     places: dict[int, Place] = {}
-    for pk, region in regions.items():
-        if region.valid_in_year(year):
+    for pk, (code, name, short, first, last) in regions.items():
+        if first <= listed and (last is None or listed <= last):
             used = [n for n in names.get(pk, ()) if in_use(n[2], n[3])]
-            name, short = used[-1][:2] if used else (region.name, region.short_name)
-            places[pk] = Place(region.code, name, short, region.code[:2] == home)
+            name, short = used[-1][:2] if used else (name, short)
+            places[pk] = Place(code, name, short, code[:2] == home)
 
     def now(pk: int) -> tuple[Place, ...]:
         """The divisions in use that year that hold what ``pk`` was (itself, if in use)."""
@@ -470,12 +474,16 @@ def gazetteer(on: datetime.date | None = None) -> Gazetteer:
         OtherName(name, held, "" if current else f"{first}–{last}")
         for (name, held), (first, last, current) in periods.items()
     ]
+    heir_of: dict[int, list[Place]] = {}  # each region with the places it took over
+    for p, place in places.items():
+        for heir in heirs.get(p, ()):
+            heir_of.setdefault(heir, []).append(place)
     counties = {}
-    for pk, region in regions.items():
-        if region.last_year is None and region.code[:2] == home:
-            then = [places[p] for p in places if pk in heirs.get(p, ())] or [None]
+    for pk, (code, _name, _short, _first, last) in regions.items():
+        if last is None and code[:2] == home:
+            then = heir_of.get(pk) or [None]
             held = places.get(pk) or (then[0] if len(then) == 1 else None)
-            counties[region.code] = held.code if held else None
+            counties[code] = held.code if held else None
     return Gazetteer.load(
         [(p.code, p.name, p.short_name, p.home) for p in places.values()],
         others=others,
