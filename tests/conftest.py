@@ -2,7 +2,7 @@ import factory.random
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from pytest_django.fixtures import validate_django_db
 
 from archive.gazetteer import national
@@ -39,8 +39,10 @@ def uses_database(item: pytest.Item) -> bool:
 
 def pytest_collection_modifyitems(config, items):
     if config.getoption("--database-tests-only"):
-        kept = [item for item in items if uses_database(item)]
-        config.hook.pytest_deselected(items=[item for item in items if not uses_database(item)])
+        kept, dropped = [], []
+        for item in items:
+            (kept if uses_database(item) else dropped).append(item)
+        config.hook.pytest_deselected(items=dropped)
         items[:] = kept
     items[:] = _demo_tests_together(items)
 
@@ -141,8 +143,6 @@ MIGRATED = MigratedRows()
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test databases, as migrated, with a copy of what the migrations wrote."""
-    from django.db import connection
-
     with django_db_blocker.unblock():
         MIGRATED.take(connection)
 
@@ -156,8 +156,6 @@ def committed_gazetteer(transactional_db):
     inside a transaction (pytest-django then has nothing serialized to restore), so
     the gazetteer is written back where it is missing.
     """
-    from django.db import connection
-
     if not Region.objects.exists() and not MIGRATED.restore(connection, MIGRATED.GAZETTEER):
         national.load(Region, RegionName, RegionSuccession)
 
@@ -285,8 +283,6 @@ def manage(committed_gazetteer):
     """Run a management command in a fresh process against the test database, as an
     operator would: its worker processes are forked from a process with no other
     threads (this one has the live server's and the browser's)."""
-    from django.db import connection
-
     db = connection.settings_dict
     user = f"{db['USER']}:{db['PASSWORD']}" if db["PASSWORD"] else db["USER"]
     url = f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"

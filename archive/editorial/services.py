@@ -30,7 +30,7 @@ from archive.models import (
     Section,
 )
 from archive.models.articles import FIRST_PAGE, LAST_PAGE, credit_line
-from archive.models.regions import FIRST_LIST, home_province_code
+from archive.models.regions import home_province_code, in_list_of
 from archive.text import body as body_text
 
 
@@ -445,10 +445,9 @@ def gazetteer(on: datetime.date | None = None) -> Gazetteer:
     def in_use(first: int, last: int | None) -> bool:
         return first <= year and (last is None or year <= last)
 
-    listed = max(year, FIRST_LIST)  # as ``Region.valid_in_year``
     places: dict[int, Place] = {}
     for pk, (code, name, short, first, last) in regions.items():
-        if first <= listed and (last is None or listed <= last):
+        if in_list_of(year, first, last):
             used = [n for n in names.get(pk, ()) if in_use(n[2], n[3])]
             name, short = used[-1][:2] if used else (name, short)
             places[pk] = Place(code, name, short, code[:2] == home)

@@ -23,6 +23,13 @@ def _ascii_field(typed: str) -> str:
 FIRST_LIST = 1981
 
 
+def in_list_of(year: int, first: int, last: int | None) -> bool:
+    """Whether a division listed ``first``–``last`` is in the list of ``year`` (the
+    first list's, for a year before it)."""
+    year = max(year, FIRST_LIST)
+    return first <= year and (last is None or year <= last)
+
+
 def home_province_code() -> str:
     return settings.ARCHIVE_HOME_PROVINCE
 
@@ -316,8 +323,7 @@ class Region(models.Model):
         return f"{self.name}（{'，'.join(within)}）" if within else self.name
 
     def valid_in_year(self, year: int) -> bool:
-        year = max(year, FIRST_LIST)
-        return self.first_year <= year and (self.last_year is None or year <= self.last_year)
+        return in_list_of(year, self.first_year, self.last_year)
 
     def valid_on(self, day) -> bool:
         return self.valid_in_year((day or timezone.localdate()).year)
