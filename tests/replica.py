@@ -93,8 +93,20 @@ class Cluster:
             "host replication all 127.0.0.1/32 trust\n"
         )
 
-    def start(self) -> None:
-        self._pg_ctl("start", "-w", "-t", "120")
+    def start(self, port_wait: float = 10.0) -> None:
+        """Start the server on its port. Restarted after a stop, it keeps the port the
+        tests' alias names, which the kernel may not give back at once (seen in CI:
+        "Address already in use" 0.8 s after a fast shutdown): wait up to ``port_wait``
+        seconds for it."""
+        deadline = time.monotonic() + port_wait
+        while True:
+            try:
+                self._pg_ctl("start", "-w", "-t", "120")
+                break
+            except RuntimeError as error:
+                if "already in use" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
         self.query("SELECT 1")  # accepts connections (a hot standby: reached consistency)
 
     def stop(self) -> None:
@@ -176,7 +188,7 @@ def _start_on_a_free_port(cluster: Cluster, taken: tuple[int, ...] = (), **setti
         cluster.port = _free_port(taken)
         cluster.configure(**settings)
         try:
-            cluster.start()
+            cluster.start(port_wait=0)  # another port at once, not a wait
             return
         except RuntimeError as error:
             if "already in use" not in str(error) or attempt == 4:
