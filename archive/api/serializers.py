@@ -4,15 +4,14 @@ Editors' fields (status, version, created_by, origin, history) are never listed 
 Docstrings of serializers are the OpenAPI document's descriptions, so they are Chinese.
 """
 
-import functools
-
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from archive.models import Article, Credit, Photo, Region
+from archive.reversing import url_for
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -119,20 +118,8 @@ class StoryListSerializer(serializers.ModelSerializer):
         }
 
 
-_ID = "0"
-
-
-@functools.lru_cache(maxsize=8)
-def _story_paths(prefix: str) -> tuple[str, str]:
-    """The site's and the API's path of a story, ``{}`` for its id: one reverse each per
-    process and script prefix, as ``Region.get_absolute_url``."""
-    site = reverse("archive:story_detail", args=[_ID]).rsplit(_ID, 1)
-    api = reverse("api:story-detail", args=[_ID]).rsplit(_ID, 1)
-    return "{}".join(site), "{}".join(api)
-
-
 def _story_path(pk: int, *, api: bool = False) -> str:
-    return _story_paths(get_script_prefix())[api].format(pk)
+    return url_for("api:story-detail" if api else "archive:story_detail", pk)
 
 
 def _credit(credit) -> dict:

@@ -10,10 +10,10 @@ from django.db import connections, models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Left, StrIndex
 from django.db.models.query import ModelIterable
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from archive.reversing import url_for
 from archive.text import body, pinyin
 
 from .contributors import Contributor
@@ -464,7 +464,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("archive:story_detail", args=[self.pk])
+        return url_for("archive:story_detail", self.pk)
 
     def default_published_at(self) -> datetime.datetime:
         """When the story goes public if published with no time of its own: a printed

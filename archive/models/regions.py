@@ -1,15 +1,13 @@
 """The gazetteer: every division of China since 1980, its names over time, its
 parents and its successors (``archive/gazetteer/``, loaded by migration 0017)."""
 
-import functools
-
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
-from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
+from archive.reversing import url_for
 from archive.text.folding import fold
 
 
@@ -272,9 +270,7 @@ class Region(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        # One reverse per process and script prefix: pages list hundreds of regions,
-        # and a reverse each was a third of a province page (slugs need no quoting).
-        return _region_url_pattern(get_script_prefix()).replace(_SLUG_PLACEHOLDER, self.slug)
+        return url_for("archive:region_detail", self.slug)
 
     @property
     def is_current(self) -> bool:
@@ -386,13 +382,6 @@ _KIND_BY_ENDING = {
 }
 # The one 林区: 碑林区, 万柏林区, 西林区, 金林区 and 北林区 are districts.
 _KIND_BY_NAME = {"神农架林区": "林区"}
-
-_SLUG_PLACEHOLDER = "region-slug"
-
-
-@functools.lru_cache(maxsize=8)
-def _region_url_pattern(prefix: str) -> str:
-    return reverse("archive:region_detail", args=[_SLUG_PLACEHOLDER])
 
 
 class RegionName(models.Model):

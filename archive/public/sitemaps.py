@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from archive.models import Article, Region
+from archive.reversing import url_for
 
 STORIES_PER_PAGE = 5_000
 # Pages beyond this would name ids past a 63-bit key: a probe, not a page.
@@ -155,8 +156,7 @@ def section(request, section: str):
     root = f"{request.scheme}://{get_current_site(request).domain}"
     if section == "regions":  # all of them fit one page
         regions = Region.objects.order_by("code").values_list("slug", flat=True)
-        prefix = reverse("archive:region_detail", args=["x"])[:-2]
-        return _urlset(root, ((f"{prefix}{slug}/", None) for slug in regions))
+        return _urlset(root, ((url_for("archive:region_detail", slug), None) for slug in regions))
     if section != "stories":
         raise Http404("没有这个网站地图。")
     # Tuples, not model instances: a page is 5,000 rows.
@@ -165,7 +165,10 @@ def section(request, section: str):
         page = IdRangePaginator(rows, StorySitemap.limit).page(request.GET.get("p", 1))
     except (EmptyPage, PageNotAnInteger) as error:
         raise Http404("没有这一页。") from error
-    prefix = reverse("archive:story_detail", args=[1])[:-2]
     return _urlset(  # a scheduled story was last saved before it went public
-        root, ((f"{prefix}{pk}/", max(public, saved)) for pk, public, saved in page.object_list)
+        root,
+        (
+            (url_for("archive:story_detail", pk), max(public, saved))
+            for pk, public, saved in page.object_list
+        ),
     )

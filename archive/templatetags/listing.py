@@ -8,25 +8,14 @@ database goes through ``escape`` (``conditional_escape``: a search's marked head
 and snippet are already safe HTML).
 """
 
-import functools
-
 from django import template
-from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape as esc
 from django.utils.safestring import mark_safe
 
+from archive.reversing import url_for
+
 register = template.Library()
-
-_PLACEHOLDER = "0"
-
-
-@functools.lru_cache(maxsize=8)
-def _url_patterns(prefix: str) -> tuple[str, str]:
-    # One reverse per process and script prefix, as ``Region.get_absolute_url``.
-    story = reverse("archive:story_detail", args=[_PLACEHOLDER]).rsplit(_PLACEHOLDER, 1)
-    section = reverse("archive:section_detail", args=["section-slug"])
-    return f"{story[0]}{{}}{story[1]}", section.replace("section-slug", "{}")
 
 
 def _datetime_attribute(moment) -> str:
@@ -51,7 +40,6 @@ def story_item(story) -> str:
     """The story's title and meta line: kicker, headline (marked, for a search),
     subtitle, snippet, date, section, regions (with 见报时为 before a former name the
     story is listed by its successor's), byline, and the way to its printed page."""
-    story_url, section_url = _url_patterns(get_script_prefix())
     found = story.__dict__  # what only some lists give a story, read without a lookup
     kicker, snippet = story.kicker, found.get("snippet")
     lines = ['<article class="story-item">']
@@ -59,7 +47,7 @@ def story_item(story) -> str:
         f'  <p class="kicker">{esc(found.get("marked_kicker") or kicker)}</p>' if kicker else "  "
     )
     headline = esc(found.get("marked_headline") or story.headline)
-    lines.append(f'  <h3><a href="{story_url.format(story.pk)}">{headline}</a></h3>')
+    lines.append(f'  <h3><a href="{url_for("archive:story_detail", story.pk)}">{headline}</a></h3>')
     lines.append(f'  <p class="subtitle">{esc(story.subtitle)}</p>' if story.subtitle else "  ")
     lines.append(f'  <p class="snippet">{esc(snippet)}</p>' if snippet else "  ")
     lines.append('  <p class="meta">')
@@ -70,10 +58,9 @@ def story_item(story) -> str:
         else '    <time datetime=""></time>'
     )
     section = story.section
+    section_url = section and url_for("archive:section_detail", section.slug)
     lines.append(
-        f'    · <a href="{esc(section_url.format(section.slug))}">{esc(section.name)}</a>'
-        if section
-        else "    "
+        f'    · <a href="{esc(section_url)}">{esc(section.name)}</a>' if section else "    "
     )
     via_heir = found.get("via_heir")
     regions = []

@@ -1,0 +1,29 @@
+"""The URLs lists and feeds build without ``reverse`` per object are reverse's own,
+under a script prefix too (a site served below a path)."""
+
+import pytest
+from django.urls import clear_script_prefix, reverse, set_script_prefix
+
+from archive.reversing import url_for
+
+NAMED = [
+    ("archive:story_detail", 7),
+    ("archive:story_detail", 2_147_483_647),
+    ("archive:region_detail", "kecheng"),
+    ("archive:region_detail", "hangzhou-xiaoshanxian"),
+    ("archive:section_detail", "xianyu-guancha"),
+    ("api:story-detail", 42),
+]
+
+
+@pytest.fixture(params=["/", "/archive/", "/987654321/"])
+def prefix(request):
+    set_script_prefix(request.param)
+    yield request.param
+    clear_script_prefix()
+
+
+@pytest.mark.parametrize(("name", "key"), NAMED)
+def test_a_listed_url_is_what_reverse_gives_under_any_script_prefix(prefix, name, key):
+    assert url_for(name, key) == reverse(name, args=[key])
+    assert url_for(name, key).startswith(prefix)
