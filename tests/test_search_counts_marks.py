@@ -16,11 +16,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from archive.editorial import services
-from archive.models import Article
+from archive.models import Article, Credit
 from archive.search import counting, highlight
 from archive.search import listing as search_listing
 from archive.search.terms import Query
-from tests.factories import ArticleFactory, one_aftermath
+from tests.factories import (
+    ArticleFactory,
+    ContributorFactory,
+    PhotoCreditFactory,
+    PhotoFactory,
+    one_aftermath,
+)
 
 LIST = reverse("archive:story_list")
 pytestmark = pytest.mark.django_db
@@ -252,6 +258,38 @@ def test_marks_leave_the_text_and_the_query_escaped(client, q):
     assert set(re.findall(r"</?(\w+)", snippet)) == {"mark"}
     word = Query.parse(q).terms[0]
     assert f"<mark>{html.escape(word, quote=False)}</mark>" in snippet
+
+
+def test_a_story_found_by_its_photos_credit_alone_shows_the_credit_marked(
+    client, django_assert_max_num_queries
+):
+    with one_aftermath():
+        found = story("龙港：新城开园", body="新城今天开园。")
+        taken = PhotoFactory(article=found, caption="开园仪式现场")
+        PhotoCreditFactory(photo=taken, contributor=ContributorFactory(name="欧阳明远"))
+        given = PhotoFactory(article=found, caption="新城夜景")
+        PhotoCreditFactory(
+            photo=given,
+            contributor=ContributorFactory(name="龙港市新城管委会"),
+            role=Credit.Role.COURTESY,
+        )
+    story("欧阳明远的家乡", body="另一篇。")  # found by its headline: marked there, no snippet
+
+    page = search_page(client, q="欧阳明远")
+    assert snippets(page) == ["<mark>欧阳明远</mark> 摄"]
+    assert "<mark>欧阳明远</mark>的家乡" in page
+
+    [snippet] = snippets(search_page(client, q="新城管委会"))
+    assert snippet == "（图片由龙港市<mark>新城管委会</mark>提供）"
+
+
+def test_a_page_of_title_matches_asks_no_more_for_photo_credits(client):
+    for i in range(3):
+        story(f"欧阳明远第{i}篇", body="正文。")
+    with CaptureQueriesContext(connection) as queries:
+        search_page(client, q="欧阳明远")
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert sql and not [q for q in sql if '"archive_credit"' in q and '"archive_photo"' in q]
 
 
 def test_the_passage_with_the_most_words_wins_and_the_earliest_of_equals():

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from archive.caching import counts, fragments
 from archive.caching.pages import cached_page
 from archive.models import Article, Contributor, Credit, Photo, Region, Section
+from archive.models.articles import credit_line
 from archive.models.edition_pages import public_page_urls
 from archive.pagination import keyset_page
 from archive.public import contributors as index
@@ -159,6 +160,38 @@ def _mark_matches(page, query: Query) -> None:
             ],
             query.terms,
         )
+    _quote_photo_credits(
+        [
+            story
+            for story in page
+            if story.snippet is None
+            and "<mark>" not in story.marked_headline
+            and "<mark>" not in story.marked_kicker
+        ],
+        query,
+    )
+
+
+def _quote_photo_credits(stories: list, query: Query) -> None:
+    """A story found by a name in its photos' credits alone ("许军 摄", "（图片由…提供）")
+    shows the credit, marked, as its snippet: nothing else on the result said why it was
+    found. One query, made only for a page that has such a story (a match in the title
+    is marked; one in a byline or a region is in the result's meta line)."""
+    if not stories:
+        return
+    credits = (
+        Credit.objects.filter(photo__article__in=stories)
+        .select_related("contributor", "photo")
+        .order_by("photo__article_id", "photo__order", "photo_id", "order", "pk")
+    )
+    by_photo: dict[int, list] = {}
+    for credit in credits:
+        by_photo.setdefault(credit.photo_id, []).append(credit)
+    lines: dict[int, list[str]] = {story.pk: [] for story in stories}
+    for group in by_photo.values():
+        lines[group[0].photo.article_id].append(credit_line(group))
+    for story in stories:
+        story.snippet = highlight.snippet(lines[story.pk], query.terms)
 
 
 def _link_page_areas(page) -> None:
