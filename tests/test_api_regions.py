@@ -150,11 +150,12 @@ def test_list_pages_cost_the_same_queries_anywhere(client, django_assert_num_que
 
 def test_a_region_has_its_names_parent_successors_and_predecessors(client):
     jianggan = get(client, region_url("jianggan"))
-    assert {k: jianggan[k] for k in ("code", "name", "short_name", "level", "slug")} == {
+    assert {k: jianggan[k] for k in ("code", "name", "short_name", "level", "kind", "slug")} == {
         "code": "330104",
         "name": "江干区",
         "short_name": "江干",
         "level": "county",
+        "kind": "区",
         "slug": "jianggan",
     }
     assert (jianggan["first_year"], jianggan["last_year"]) == (1983, 2021)
@@ -235,6 +236,9 @@ def test_the_tree_as_of_a_date_has_the_divisions_of_that_year(client):
     [zhejiang_1995] = get(client, TREE, {"on": "1995-01-01", "province": "zhejiang"})
     assert then["xiaoshan"]["name"] == "萧山区"
     assert "xiaoshanshi" in {c["slug"] for c in nodes([zhejiang_1995])["hangzhou"]["subregions"]}
+    # Each division says what kind it is: the county-level city, then the district.
+    assert nodes([zhejiang_1995])["xiaoshanshi"]["kind"] == "县级市"
+    assert (then["xiaoshan"]["kind"], then["hangzhou"]["kind"]) == ("区", "地级市")
 
 
 def test_the_tree_names_each_region_as_it_was_named_then(client):
@@ -300,6 +304,7 @@ def test_suggestions_carry_label_period_and_a_value_naming_one_region(client):
     assert kecheng["label"] == "柯城区（衢州市，1985–）"
     assert (kecheng["period"], kecheng["first_year"], kecheng["last_year"]) == ("1985–", 1985, None)
     assert kecheng["value"] == "柯城区"  # a name only it bears: the name itself
+    assert kecheng["kind"] == "区"
     [jianggan] = get(client, SUGGEST, {"q": "江干"})
     assert (jianggan["value"], jianggan["label"]) == ("江干区", "江干区（杭州市，1983–2021）")
     gulou = get(client, SUGGEST, {"q": "鼓楼"})

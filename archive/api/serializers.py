@@ -190,10 +190,13 @@ class RegionRefSerializer(serializers.Serializer):
 
 
 class RegionNamesSerializer(RegionRefSerializer):
-    """一个地区的代码、名称、拼音与级别。"""
+    """一个地区的代码、名称、拼音、级别与类型。"""
 
     short_name = serializers.CharField()
     level = serializers.ChoiceField(choices=Region.Level.choices)
+    kind = serializers.CharField(
+        help_text="类型，读者的叫法：区、县、县级市、自治县、地级市、地区、自治州、省、直辖市等。"
+    )
 
 
 class RegionPeriodSerializer(RegionNamesSerializer):
