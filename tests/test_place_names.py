@@ -135,6 +135,7 @@ def test_the_region_box_suggests_names_as_the_reader_types(client):
             "short_name": "柯城",
             "slug": "kecheng",
             "level": "county",
+            "kind": "区",
             "parent": "衢州市",
             "first_year": 1985,
             "last_year": None,
