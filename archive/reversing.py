@@ -16,15 +16,18 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 _SENTINELS = {int: 987654321, str: "sentinel-slug"}
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=128)
 def _halves(name: str, kind: type, prefix: str, urlconf: str) -> tuple[str, str]:
+    if kind is type(None):
+        return reverse(name, urlconf=urlconf), ""
     sentinel = str(_SENTINELS[kind])
     head, _, tail = reverse(name, args=[sentinel], urlconf=urlconf).rpartition(sentinel)
     return head, tail
 
 
-def url_for(name: str, key: int | str) -> str:
-    """``reverse(name, args=[key])`` for a URL whose one argument is an id or a slug."""
+def url_for(name: str, key: int | str | None = None) -> str:
+    """``reverse(name, args=[key])`` for a URL whose one argument is an id or a slug;
+    ``reverse(name)`` for one with none (the site's header links, on every page)."""
     urlconf = get_urlconf() or settings.ROOT_URLCONF
     head, tail = _halves(name, type(key), get_script_prefix(), urlconf)
-    return f"{head}{key}{tail}"
+    return head if key is None else f"{head}{key}{tail}"

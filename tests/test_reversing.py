@@ -1,5 +1,5 @@
-"""The URLs lists and feeds build without ``reverse`` per object are reverse's own,
-under a script prefix too (a site served below a path)."""
+"""The URLs lists, feeds and the header build without ``reverse`` per object are
+reverse's own, under a script prefix too (a site served below a path)."""
 
 import pytest
 from django.urls import clear_script_prefix, reverse, set_script_prefix
@@ -13,6 +13,8 @@ NAMED = [
     ("archive:region_detail", "hangzhou-xiaoshanxian"),
     ("archive:section_detail", "xianyu-guancha"),
     ("api:story-detail", 42),
+    ("archive:home", None),
+    ("archive:edition_calendar", None),
 ]
 
 
@@ -25,5 +27,14 @@ def prefix(request):
 
 @pytest.mark.parametrize(("name", "key"), NAMED)
 def test_a_listed_url_is_what_reverse_gives_under_any_script_prefix(prefix, name, key):
-    assert url_for(name, key) == reverse(name, args=[key])
+    assert url_for(name, key) == reverse(name, args=[] if key is None else [key])
     assert url_for(name, key).startswith(prefix)
+
+
+@pytest.mark.django_db
+def test_every_page_header_links_to_the_named_pages(client):
+    page = client.get(reverse("archive:section_list")).content.decode()
+    names = ["home", "story_list", "region_list", "section_list", "contributor_list"]
+    for name in [*names, "edition_calendar"]:
+        assert f'href="{reverse(f"archive:{name}")}"' in page
+    assert f'action="{reverse("archive:story_list")}"' in page
