@@ -135,6 +135,9 @@ def test_related_stories_are_the_newest_public_ones_of_the_primary_region(client
     assert "柯城区的更多报道" in related
     # Five, newest first; a story about 柯城 among others counts, whatever its primary region.
     assert re.findall(r'<a href="/stories/(\d+)/">', related) == [str(s.pk) for s in same[:5]]
+    for shown in same[:5]:  # each with its day in Beijing time, as printed
+        day = timezone.localdate(shown.published_at)
+        assert f'datetime="{day:%Y-%m-%d}">{day.year}年{day.month}月{day.day}日</time>' in related
     for hidden in ["柯城：本篇", "柯城草稿", "柯城定时稿", "柯城撤回稿", "建德报道"]:
         assert hidden not in related
 

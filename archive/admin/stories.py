@@ -34,6 +34,7 @@ from archive.editorial import roles, services
 from archive.models import Article, ArticleRegion, Credit, Photo, Region, RegionSuccession
 from archive.pagination import SORT_TS, CappedCountPaginator
 from archive.search.terms import Query
+from archive.text.dates import chinese_day
 
 
 class ListingOrderedChangeList(ChangeList):
@@ -98,7 +99,7 @@ def period_warnings(article: Article) -> list[str]:
     if printed is None:
         return []
     kind = "见报日期" if article.edition_date else "发布日期"
-    day = f"{printed.year}年{printed.month}月{printed.day}日"
+    day = chinese_day(printed)
     warnings = []
     regions = Region.objects.filter(article_links__article=article).select_related("parent")
     for region in regions.order_by("code", "first_year"):

@@ -32,6 +32,7 @@ from archive.models import (
 from archive.models.articles import FIRST_PAGE, LAST_PAGE, credit_line
 from archive.models.regions import home_province_code, in_list_of
 from archive.text import body as body_text
+from archive.text.dates import chinese_day
 
 
 def contributor_for(*, name: str, kind: str | None = None) -> Contributor:
@@ -490,10 +491,6 @@ def gazetteer(on: datetime.date | None = None) -> Gazetteer:
     )
 
 
-def _day(day: datetime.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 @dataclass(frozen=True)
 class Edition:
     """The date and page a page's drafts are filed under: as the editor gave them, else
@@ -518,7 +515,7 @@ def page_edition(
     warnings = []
     if edition_date and printed_date and edition_date != printed_date:
         warnings.append(
-            f"版面印的日期是{_day(printed_date)}，与填写的见报日期{_day(edition_date)}不同，"
+            f"版面印的日期是{chinese_day(printed_date)}，与填写的见报日期{chinese_day(edition_date)}不同，"
             "以填写的日期为准。"
         )
     if page_number and printed_page and page_number != printed_page:
@@ -681,7 +678,7 @@ def _page_image(edition, page_name: str, scan, user) -> EditionPage:
     except ValidationError as error:
         if "__all__" in error.message_dict:  # the unique date and page
             raise PageScanRefused(
-                f"{_day(edition.date)}第{edition.page_number}版已有版面图：请到“版面图”中替换，"
+                f"{chinese_day(edition.date)}第{edition.page_number}版已有版面图：请到“版面图”中替换，"
                 "或不附版面文件再导入。"
             ) from None
         raise PageScanRefused("版面文件不能使用：" + "；".join(error.messages)) from None

@@ -14,6 +14,7 @@ from django.utils.html import conditional_escape as esc
 from django.utils.safestring import mark_safe
 
 from archive.reversing import url_for
+from archive.text.dates import chinese_day
 
 register = template.Library()
 
@@ -28,11 +29,6 @@ def _datetime_attribute(moment) -> str:
         f"{local.year:04d}-{local.month:02d}-{local.day:02d}T"
         f"{local.hour:02d}:{local.minute:02d}:{local.second:02d}{sign}{hours:02d}{minutes:02d}"
     )
-
-
-def _day(moment) -> str:
-    local = timezone.localtime(moment)
-    return f"{local.year}年{local.month}月{local.day}日"
 
 
 @register.simple_tag
@@ -53,7 +49,8 @@ def story_item(story) -> str:
     lines.append('  <p class="meta">')
     moment = story.published_at
     lines.append(
-        f'    <time datetime="{_datetime_attribute(moment)}">{_day(moment)}</time>'
+        f'    <time datetime="{_datetime_attribute(moment)}">'
+        f"{chinese_day(timezone.localdate(moment))}</time>"
         if moment
         else '    <time datetime=""></time>'
     )
