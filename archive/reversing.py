@@ -29,5 +29,6 @@ def url_for(name: str, key: int | str | None = None) -> str:
     """``reverse(name, args=[key])`` for a URL whose one argument is an id or a slug;
     ``reverse(name)`` for one with none (the site's header links, on every page)."""
     urlconf = get_urlconf() or settings.ROOT_URLCONF
-    head, tail = _halves(name, type(key), get_script_prefix(), urlconf)
+    kind = type(None) if key is None else int if isinstance(key, int) else str
+    head, tail = _halves(name, kind, get_script_prefix(), urlconf)
     return head if key is None else f"{head}{key}{tail}"

@@ -3,6 +3,7 @@ reverse's own, under a script prefix too (a site served below a path)."""
 
 import pytest
 from django.urls import clear_script_prefix, reverse, set_script_prefix
+from django.utils.safestring import mark_safe
 
 from archive.reversing import url_for
 
@@ -12,6 +13,7 @@ NAMED = [
     ("archive:region_detail", "kecheng"),
     ("archive:region_detail", "hangzhou-xiaoshanxian"),
     ("archive:section_detail", "xianyu-guancha"),
+    ("archive:section_detail", mark_safe("xianyu")),  # a str of another class
     ("api:story-detail", 42),
     ("archive:home", None),
     ("archive:edition_calendar", None),
