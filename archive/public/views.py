@@ -2,7 +2,7 @@ import functools
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -181,15 +181,16 @@ def _quote_photo_credits(stories: list, query: Query) -> None:
         return
     credits = (
         Credit.objects.filter(photo__article__in=stories)
-        .select_related("contributor", "photo")
-        .order_by("photo__article_id", "photo__order", "photo_id", "order", "pk")
+        .select_related("contributor")
+        .annotate(story_id=F("photo__article_id"))
+        .order_by("story_id", "photo__order", "photo_id", "order", "pk")
     )
     by_photo: dict[int, list] = {}
     for credit in credits:
         by_photo.setdefault(credit.photo_id, []).append(credit)
     lines: dict[int, list[str]] = {story.pk: [] for story in stories}
     for group in by_photo.values():
-        lines[group[0].photo.article_id].append(credit_line(group))
+        lines[group[0].story_id].append(credit_line(group))
     for story in stories:
         story.snippet = highlight.snippet(lines[story.pk], query.terms)
 
